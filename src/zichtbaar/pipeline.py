@@ -1,0 +1,3 @@
+"""The stages wired together: what ``zichtbaar demo`` runs, so the CLI stays a shell."""
+
+from __future__ import annotations

@@ -1,0 +1,204 @@
+"""Record models of the data standard.
+
+Two sides of one standard:
+
+* *source records* are what an organisation holds in clear text (``VictimSource``,
+  ``RegisterSource``) -- they exist only at the organisation and are the encoder's input;
+* *hub records* are what crosses the trust boundary (``VictimRegistration``, ``RegisterEvent``,
+  ``SuspectCase``): coded attributes, keyed tokens and a Bloom filter, never an identifier.
+
+Validators raise with the field name only; pydantic's own messages are turned into row/field/reason
+reports by the intake, which never echoes an input value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from zichtbaar.standard.codes import (
+    AGE_GROUPS,
+    CONVICTIONS,
+    DUBLIN_STATUSES,
+    EVENT_TYPES,
+    FORMS,
+    GENDERS,
+    LEGAL_BASES,
+    NATIONALITY_GROUPS,
+    PROSECUTION_DECISIONS,
+    REGIONS,
+    CodeList,
+)
+from zichtbaar.standard.countries import NATIONALITY_GROUP_OF
+
+TOKEN_PATTERN = r"^[0-9a-f]{64}$"  # noqa: S105 -- a pattern, not a secret
+"""A keyed token: HMAC-SHA256 as 64 lowercase hex characters."""
+
+Token = Annotated[str, Field(pattern=TOKEN_PATTERN)]
+
+
+def _checker(code_list: CodeList) -> AfterValidator:
+    """A validator accepting only codes of ``code_list``; its error names the list, never the value."""
+
+    def check(value: str) -> str:
+        if value not in code_list:
+            raise ValueError(f"not a code of '{code_list.name}'")
+        return value
+
+    return AfterValidator(check)
+
+
+def _enum(code_list: CodeList) -> Any:
+    return Field(json_schema_extra={"enum": list(code_list.values)})
+
+
+def _check_nationality(value: str) -> str:
+    if value.upper() not in NATIONALITY_GROUP_OF:
+        raise ValueError("not an ISO 3166-1 alpha-3 code")
+    return value.upper()
+
+
+GenderCode = Annotated[str, _checker(GENDERS), _enum(GENDERS)]
+FormCode = Annotated[str, _checker(FORMS), _enum(FORMS)]
+RegionCode = Annotated[str, _checker(REGIONS), _enum(REGIONS)]
+LegalBasisCode = Annotated[str, _checker(LEGAL_BASES), _enum(LEGAL_BASES)]
+AgeGroupCode = Annotated[str, _checker(AGE_GROUPS), _enum(AGE_GROUPS)]
+NationalityGroupCode = Annotated[str, _checker(NATIONALITY_GROUPS), _enum(NATIONALITY_GROUPS)]
+EventTypeCode = Annotated[str, _checker(EVENT_TYPES), _enum(EVENT_TYPES)]
+DublinCode = Annotated[str, _checker(DUBLIN_STATUSES), _enum(DUBLIN_STATUSES)]
+DecisionCode = Annotated[str, _checker(PROSECUTION_DECISIONS), _enum(PROSECUTION_DECISIONS)]
+ConvictionCode = Annotated[str, _checker(CONVICTIONS), _enum(CONVICTIONS)]
+NationalityCode = Annotated[
+    str,
+    AfterValidator(_check_nationality),
+    Field(json_schema_extra={"enum": list(NATIONALITY_GROUP_OF)}),
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+# --------------------------------------------------------------------------- source side
+class VictimSource(_Strict):
+    """One presumed victim as a reporting organisation holds it (clear text; never leaves it)."""
+
+    record_id: str = Field(
+        min_length=1, max_length=64, description="The organisation's own id of this registration."
+    )
+    registration_date: dt.date
+    given_names: str | None = None
+    surname: str | None = None
+    date_of_birth: str | None = Field(
+        None, description="As written by the organisation; the encoder parses it."
+    )
+    place_of_birth: str | None = None
+    bsn: str | None = Field(
+        None, description="Citizen service number, only for those who have one."
+    )
+    gender: GenderCode = "unknown"
+    nationality: NationalityCode = "XXX"
+    age_group: AgeGroupCode = Field(
+        "unknown", description="Used when the date of birth is unknown."
+    )
+    form: FormCode
+    region: RegionCode = "unknown"
+    legal_basis: LegalBasisCode
+
+
+class RegisterSource(_Strict):
+    """One event in an external register as its holder keeps it (clear text)."""
+
+    record_id: str = Field(min_length=1, max_length=64)
+    event_date: dt.date
+    event_type: EventTypeCode
+    given_names: str | None = None
+    surname: str | None = None
+    date_of_birth: str | None = None
+    place_of_birth: str | None = None
+    bsn: str | None = None
+    gender: GenderCode = "unknown"
+    nationality: NationalityCode = "XXX"
+    dublin_status: DublinCode = "not_applicable"
+    prosecution_decision: DecisionCode | None = None
+    legal_basis: LegalBasisCode = "legal_duty"
+
+
+# --------------------------------------------------------------------------- hub side
+class EncodedIdentity(_Strict):
+    """The identifying part of a record after encoding: tokens and one Bloom filter."""
+
+    tok_bsn: Token | None = None
+    tok_name_dob: Token | None = None
+    tok_dob: Token | None = None
+    tok_dob_swapped: Token | None = Field(
+        None, description="Date of birth with day and month swapped."
+    )
+    tok_yob: Token | None = None
+    tok_mob: Token | None = None
+    tok_dob_day: Token | None = None
+    tok_pob: Token | None = None
+    bloom: str | None = Field(None, description="Record-level Bloom filter, base64.")
+
+
+class VictimRegistration(EncodedIdentity):
+    """A presumed victim as the hub receives it: coded attributes plus encodings."""
+
+    record_id: str = Field(min_length=1, max_length=64)
+    registration_date: dt.date
+    gender: GenderCode
+    nationality: NationalityCode
+    nationality_group: NationalityGroupCode
+    age_group: AgeGroupCode
+    form: FormCode
+    region: RegionCode
+    legal_basis: LegalBasisCode
+
+    @property
+    def statistics_only(self) -> bool:
+        """Purpose limitation: a row without any basis is counted, never linked to registers."""
+        return self.legal_basis == "none"
+
+    @model_validator(mode="after")
+    def _date_not_future(self) -> VictimRegistration:
+        if self.registration_date > dt.date.today():
+            raise ValueError("registration_date lies in the future")
+        return self
+
+
+class RegisterEvent(EncodedIdentity):
+    """An event from an external register (youth care, asylum, shelter, ...) as the hub receives it."""
+
+    record_id: str = Field(min_length=1, max_length=64)
+    event_date: dt.date
+    event_type: EventTypeCode
+    gender: GenderCode = "unknown"
+    nationality_group: NationalityGroupCode = "STATELESS_UNKNOWN"
+    dublin_status: DublinCode = "not_applicable"
+    prosecution_decision: DecisionCode | None = None
+    legal_basis: LegalBasisCode = "legal_duty"
+
+
+class SuspectCase(_Strict):
+    """A suspect of trafficking in a prosecution case (Dadermonitor shape; no identifiers)."""
+
+    case_id: str = Field(min_length=1, max_length=64)
+    year: int = Field(ge=1990, le=2100)
+    form: FormCode
+    age: int | None = Field(None, ge=12, le=100)
+    gender: GenderCode = "unknown"
+    nationality: NationalityCode = "XXX"
+    nationality_group: NationalityGroupCode = "STATELESS_UNKNOWN"
+    prosecution_decision: DecisionCode
+    conviction: ConvictionCode = "none"
+
+
+PackageKind = Literal["registrations", "register_events", "suspects"]
+
+RECORD_MODEL_OF_KIND: dict[str, type[BaseModel]] = {
+    "registrations": VictimRegistration,
+    "register_events": RegisterEvent,
+    "suspects": SuspectCase,
+}
