@@ -140,7 +140,7 @@ class EncodedIdentity(_Strict):
     tok_mob: Token | None = None
     tok_dob_day: Token | None = None
     tok_pob: Token | None = None
-    bloom: str | None = Field(None, description="Record-level Bloom filter, base64.")
+    bloom: bytes | None = Field(None, description="Record-level Bloom filter, filter_bits/8 bytes.")
 
 
 class VictimRegistration(EncodedIdentity):
