@@ -15,8 +15,22 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-TOKENS = ("tok_bsn", "tok_name_dob", "tok_dob", "tok_dob_swapped", "tok_yob", "tok_mob", "tok_dob_day", "tok_pob")
-ORGS = (("police-nl", "police"), ("shelter-a", "shelter_care"), ("youth-b", "youth_care"), ("ngo-c", "ngo"))
+TOKENS = (
+    "tok_bsn",
+    "tok_name_dob",
+    "tok_dob",
+    "tok_dob_swapped",
+    "tok_yob",
+    "tok_mob",
+    "tok_dob_day",
+    "tok_pob",
+)
+ORGS = (
+    ("police-nl", "police"),
+    ("shelter-a", "shelter_care"),
+    ("youth-b", "youth_care"),
+    ("ngo-c", "ngo"),
+)
 FORMS = ("domestic_sexual", "crossborder_sexual", "labour", "criminal")
 
 
@@ -74,7 +88,9 @@ def make_snapshot(
                     "age_group": "18-22",
                     "form": form,
                     "region": "amsterdam",
-                    "legal_basis": "none" if basis_none else ("legal_basis" if rtype == "police" else "explicit_consent"),
+                    "legal_basis": "none"
+                    if basis_none
+                    else ("legal_basis" if rtype == "police" else "explicit_consent"),
                     "statistics_only": basis_none,
                 }
             )

@@ -18,9 +18,11 @@ def _table(counts: list[list[int]]) -> pd.DataFrame:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.lists(st.integers(0, 40), min_size=2, max_size=6), min_size=1, max_size=5).filter(
-    lambda rows: len({len(r) for r in rows}) == 1
-))
+@given(
+    st.lists(st.lists(st.integers(0, 40), min_size=2, max_size=6), min_size=1, max_size=5).filter(
+        lambda rows: len({len(r) for r in rows}) == 1
+    )
+)
 def test_no_small_cell_published_and_no_single_suppression_per_row(rows: list[list[int]]) -> None:
     out = protect_counts(_table(rows), "year", "form", min_cell=10)
     published = out[out["value"].notna()]

@@ -22,7 +22,9 @@ def test_dedupe_recovers_true_persons(tmp_path: Path) -> None:
     snap = make_snapshot(tmp_path / "snap", n_persons=400, seed=1)
     info = run_linkage(snap.path, tmp_path / "runs", "r1")
     con = open_run(tmp_path / "runs", "r1")
-    found = dict(con.execute("SELECT registration_id, person_id FROM registration_person").fetchall())
+    found = dict(
+        con.execute("SELECT registration_id, person_id FROM registration_person").fetchall()
+    )
     true_pairs, found_pairs = _pairs(snap.truth), _pairs(found)
     tp = len(true_pairs & found_pairs)
     assert tp / len(found_pairs) >= 0.99  # precision
@@ -35,7 +37,9 @@ def test_statistics_only_persons_never_reach_registers(tmp_path: Path) -> None:
     snap = make_snapshot(tmp_path / "snap", n_persons=300, seed=2, n_events=300)
     run_linkage(snap.path, tmp_path / "runs", "r1")
     con = open_run(tmp_path / "runs", "r1")
-    reg_person = dict(con.execute("SELECT registration_id, person_id FROM registration_person").fetchall())
+    reg_person = dict(
+        con.execute("SELECT registration_id, person_id FROM registration_person").fetchall()
+    )
     true_of_person = {p: snap.truth[r] for r, p in reg_person.items()}
     linked = con.execute("SELECT person_id, event_id FROM person_events").fetchall()
     assert linked, "some events must link"
@@ -43,7 +47,7 @@ def test_statistics_only_persons_never_reach_registers(tmp_path: Path) -> None:
         p for (p,) in con.execute("SELECT person_id FROM persons WHERE statistics_only").fetchall()
     }
     assert stats_only_found, "the snapshot has statistics-only persons"
-    for person, event in linked:
+    for person, _event in linked:
         assert person not in stats_only_found
         assert true_of_person[person] not in snap.stats_only_persons
     # events of eligible persons are linked to the right person, non-victims to nobody
@@ -56,9 +60,13 @@ def test_capture_histories_have_one_row_per_person(tmp_path: Path) -> None:
     snap = make_snapshot(tmp_path / "snap", n_persons=100, seed=3)
     info = run_linkage(snap.path, tmp_path / "runs", "r1")
     con = open_run(tmp_path / "runs", "r1")
-    n, distinct = con.execute("SELECT count(*), count(DISTINCT person_id) FROM capture_histories").fetchone()
+    n, distinct = con.execute(
+        "SELECT count(*), count(DISTINCT person_id) FROM capture_histories"
+    ).fetchone()
     assert n == distinct == info.persons
-    flags = con.execute("SELECT sum(rt_police + rt_shelter_care + rt_youth_care + rt_ngo) FROM capture_histories").fetchone()[0]
+    flags = con.execute(
+        "SELECT sum(rt_police + rt_shelter_care + rt_youth_care + rt_ngo) FROM capture_histories"
+    ).fetchone()[0]
     assert flags >= info.persons  # every person was registered by at least one reporter type
 
 

@@ -32,7 +32,9 @@ def test_release_round_trip_holds_only_protected_values(release_dir: Path) -> No
         assert not ((v > 0) & (v < 10)).any()
     with pytest.raises(ReleaseError, match="immutable"):
         rel2 = load_release(release_dir, "demo")
-        make_release(open_run(release_dir.parent / "runs", "r1"), "r1", rel2.name, release_dir, 2016, 2020)
+        make_release(
+            open_run(release_dir.parent / "runs", "r1"), "r1", rel2.name, release_dir, 2016, 2020
+        )
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
@@ -45,7 +47,9 @@ def test_report_numbers_equal_release_numbers(release_dir: Path, tmp_path: Path,
     for table in rel.tables.values():
         pv = pivot(table, rel_lang := lang)  # noqa: F841
         for year, cells in pv.rows:
-            row = re.search(rf"<th scope=\"row\">{year}</th>(.*?)</tr>", html.split(pv.title, 1)[1], re.S)
+            row = re.search(
+                rf"<th scope=\"row\">{year}</th>(.*?)</tr>", html.split(pv.title, 1)[1], re.S
+            )
             assert row is not None
             shown = re.findall(r"<td[^>]*>([^<]*)</td>", row.group(1))
             assert shown == cells

@@ -76,7 +76,9 @@ def _registration(**kw: object) -> dict[str, object]:
 def test_registration_model_accepts_valid_and_flags_statistics_only() -> None:
     reg = VictimRegistration.model_validate(_registration())
     assert reg.statistics_only
-    assert not VictimRegistration.model_validate(_registration(legal_basis="legal_duty")).statistics_only
+    assert not VictimRegistration.model_validate(
+        _registration(legal_basis="legal_duty")
+    ).statistics_only
 
 
 @pytest.mark.parametrize(
@@ -100,13 +102,24 @@ def test_registration_model_rejects_bad_fields(field: str, value: str) -> None:
 
 
 def test_source_model_normalises_nationality_case() -> None:
-    src = VictimSource(record_id="x", registration_date="2020-01-01", form="labour", legal_basis="none", nationality="pol")  # type: ignore[arg-type]
+    src = VictimSource(
+        record_id="x",
+        registration_date="2020-01-01",
+        form="labour",
+        legal_basis="none",
+        nationality="pol",
+    )  # type: ignore[arg-type]
     assert src.nationality == "POL"
 
 
 def test_json_schema_lists_codes_with_labels() -> None:
     schema = json_schema()
-    assert set(schema["$defs"]) >= {"VictimRegistration", "RegisterEvent", "SuspectCase", "Manifest"}
+    assert set(schema["$defs"]) >= {
+        "VictimRegistration",
+        "RegisterEvent",
+        "SuspectCase",
+        "Manifest",
+    }
     props = schema["$defs"]["VictimRegistration"]["properties"]
     assert props["form"]["enum"] == list(FORMS.values)
     forms = schema["codeLists"]["form"]["codes"]

@@ -37,6 +37,6 @@ def protect_counts(
     totals = out.groupby(row_dim, as_index=False)["count"].sum()
     totals[col_dim] = "_total"
     totals["suppressed"] = (totals["count"] > 0) & (totals["count"] < min_cell)
-    out = pd.concat([out, totals[out.columns]], ignore_index=True)
+    out = pd.concat([out, pd.DataFrame(totals[list(out.columns)])], ignore_index=True)
     out["value"] = out["count"].where(~out["suppressed"]).astype("Int64")
     return out

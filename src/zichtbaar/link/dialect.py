@@ -17,9 +17,7 @@ class Dialect:
         """SQL for the Dice similarity of two Bloom filters stored as binary columns."""
         if self.name == "duckdb":
             a, b = f"{left}::BIT", f"{right}::BIT"
-            return (
-                f"(2.0 * bit_count({a} & {b}) / nullif(bit_count({a}) + bit_count({b}), 0))"
-            )
+            return f"(2.0 * bit_count({a} & {b}) / nullif(bit_count({a}) + bit_count({b}), 0))"
         raise NotImplementedError(f"no Dice SQL for dialect '{self.name}'")
 
 

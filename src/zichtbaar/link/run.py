@@ -93,9 +93,7 @@ def _load(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> None:
         con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet(?)", [str(path)])
 
 
-def _link(
-    con: duckdb.DuckDBPyConnection, snap: Path, run_id: RunId, rule: MatchRule
-) -> RunInfo:
+def _link(con: duckdb.DuckDBPyConnection, snap: Path, run_id: RunId, rule: MatchRule) -> RunInfo:
     _load(con, "registrations", snap / "registrations.parquet")
     _load(con, "register_events", snap / "register_events.parquet")
     _load(con, "suspects", snap / "suspects.parquet")
@@ -112,7 +110,9 @@ def _link(
     )
     n_pairs = match_pairs(con, "recs", "recs", "dedupe_pairs", dedupe=True, rule=rule)
     ids = _ids(con, "SELECT registration_id FROM registrations ORDER BY registration_id")
-    pairs = [(str(a), str(b)) for a, b in con.execute("SELECT l_id, r_id FROM dedupe_pairs").fetchall()]
+    pairs = [
+        (str(a), str(b)) for a, b in con.execute("SELECT l_id, r_id FROM dedupe_pairs").fetchall()
+    ]
     mapping = cluster_ids(ids, pairs)
     con.execute("CREATE TABLE registration_person (registration_id VARCHAR, person_id VARCHAR)")
     con.executemany("INSERT INTO registration_person VALUES (?, ?)", list(mapping.items()))
@@ -161,11 +161,15 @@ def _link(
         WHERE g.legal_basis <> 'none' AND NOT p.statistics_only
         """
     )
-    con.execute(f"CREATE TEMP VIEW ev AS SELECT event_id AS id, {tokens}, bloom FROM register_events")
+    con.execute(
+        f"CREATE TEMP VIEW ev AS SELECT event_id AS id, {tokens}, bloom FROM register_events"
+    )
     if con.execute("SELECT count(*) FROM register_events").fetchone() != (0,):
         match_pairs(con, "eligible", "ev", "event_pairs", dedupe=False, rule=rule)
     else:
-        con.execute("CREATE TABLE event_pairs (l_id VARCHAR, r_id VARCHAR, dice DOUBLE, reason VARCHAR)")
+        con.execute(
+            "CREATE TABLE event_pairs (l_id VARCHAR, r_id VARCHAR, dice DOUBLE, reason VARCHAR)"
+        )
     con.execute(
         """
         CREATE TABLE person_events AS
@@ -238,9 +242,7 @@ def open_run(runs_dir: Path, run_id: str, read_only: bool = True) -> duckdb.Duck
 
 def latest_run(runs_dir: Path) -> str:
     """The id of the most recent complete run."""
-    runs = sorted(
-        (p for p in runs_dir.glob(f"*/{RUN_META}")), key=lambda p: p.stat().st_mtime
-    )
+    runs = sorted((p for p in runs_dir.glob(f"*/{RUN_META}")), key=lambda p: p.stat().st_mtime)
     if not runs:
         raise LinkError("there is no linkage run yet; run `zichtbaar link` first")
     return runs[-1].parent.name

@@ -23,7 +23,7 @@ def stacked_bars(
         order = [labels[c] for c in code_list.values]
     else:
         order = sorted(data[colour].unique())
-    return (
+    chart: alt.Chart = (
         alt.Chart(data)
         .mark_bar()
         .encode(
@@ -34,6 +34,7 @@ def stacked_bars(
         )
         .properties(width=520, height=260)
     )
+    return chart
 
 
 def to_svg(chart: alt.Chart) -> str:

@@ -68,16 +68,14 @@ def render_html(release: Release, lang: Lang | str) -> str:
     """The whole report as one self-contained HTML document."""
     lang = Lang(lang)
     if "victims_by_year_form" not in release.tables:
-        raise ReportError("the release lacks the table 'victims_by_year_form' the report opens with")
+        raise ReportError(
+            "the release lacks the table 'victims_by_year_form' the report opens with"
+        )
     main = release.table("victims_by_year_form")
     totals = year_totals(main)
     first, last = totals.get(release.year_from), totals.get(release.year_to)
-    change = (
-        fmt_pct(100.0 * (last - first) / first, lang) if first and last is not None else "–"
-    )
-    chart = to_svg(
-        stacked_bars(main.data, "year", "form", lang, t("year", lang), t("count", lang))
-    )
+    change = fmt_pct(100.0 * (last - first) / first, lang) if first and last is not None else "–"
+    chart = to_svg(stacked_bars(main.data, "year", "form", lang, t("year", lang), t("count", lang)))
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("zichtbaar.report", "templates"),
         autoescape=jinja2.select_autoescape(["html", "j2"]),

@@ -26,7 +26,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "Iedere persoon telt één keer, in het jaar van de eerste melding door welke melder ook: meldingen van verschillende organisaties over dezelfde persoon zijn gekoppeld zonder namen te zien.",
         "en": "Each person counts once, in the year of the first report by any reporter: reports from different organisations about the same person are linked without seeing names.",
     },
-    "chapter_victims": {"nl": "Geregistreerde mogelijke slachtoffers", "en": "Registered presumed victims"},
+    "chapter_victims": {
+        "nl": "Geregistreerde mogelijke slachtoffers",
+        "en": "Registered presumed victims",
+    },
     "total": {"nl": "Totaal", "en": "Total"},
     "year": {"nl": "Jaar", "en": "Year"},
     "count": {"nl": "Aantal", "en": "Number"},

@@ -35,9 +35,7 @@ class TableDefinition:
     def title(self, lang: Lang | str) -> str:
         return self.title_nl if Lang(lang) is Lang.NL else self.title_en
 
-    def compute(
-        self, con: duckdb.DuckDBPyConnection, year_from: int, year_to: int
-    ) -> pd.DataFrame:
+    def compute(self, con: duckdb.DuckDBPyConnection, year_from: int, year_to: int) -> pd.DataFrame:
         """The table's cells (zero cells included for every combination seen in the data)."""
         sql = self.sql.format(year_from=int(year_from), year_to=int(year_to))
         df = con.execute(sql).df()

@@ -27,10 +27,14 @@ def _per_year(dim: str, name: str, nl: str, en: str) -> TableDefinition:
     )
 
 
-VICTIMS_BY_FORM = _per_year("form", "victims_by_year_form", "vorm van uitbuiting", "form of exploitation")
+VICTIMS_BY_FORM = _per_year(
+    "form", "victims_by_year_form", "vorm van uitbuiting", "form of exploitation"
+)
 VICTIMS_BY_AGE = _per_year("minor_adult", "victims_by_year_minor", "minderjarigheid", "minor/adult")
 VICTIMS_BY_GENDER = _per_year("gender", "victims_by_year_gender", "geslacht", "gender")
 VICTIMS_BY_NATIONALITY = _per_year(
     "nationality_group", "victims_by_year_nationality", "nationaliteitsgroep", "nationality group"
 )
-VICTIMS_BY_REGION = _per_year("region", "victims_by_year_region", "politie-eenheid", "police region")
+VICTIMS_BY_REGION = _per_year(
+    "region", "victims_by_year_region", "politie-eenheid", "police region"
+)
