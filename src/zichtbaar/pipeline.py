@@ -1,3 +1,216 @@
-"""The stages wired together: what ``zichtbaar demo`` runs, so the CLI stays a shell."""
+"""The stages wired together: what ``zichtbaar demo`` runs, so the CLI stays a shell.
+
+The demo plays every party on one machine, but keeps their files apart the way the trust
+boundaries require::
+
+    <home>/world/        the synthetic world: what the organisations hold, and the truth
+    <home>/reporters/    the reporters' side: the linkage key and the packages they encode
+    <home>/...           the hub: store (SQLite), snapshots, runs, releases, reports
+
+The hub's stages never read ``world/`` or the linkage key; only packages cross over.
+"""
 
 from __future__ import annotations
+
+import datetime as dt
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from zichtbaar.config import Settings
+from zichtbaar.disclosure.release import Release, make_release
+from zichtbaar.encode.keys import LinkageKey, new_key, save_key
+from zichtbaar.encode.package import encode_file
+from zichtbaar.errors import ZichtbaarError
+from zichtbaar.intake import ingest_package
+from zichtbaar.intake.snapshot import export_snapshot
+from zichtbaar.link.run import RunInfo, open_run, run_linkage
+from zichtbaar.report.render import write_report
+from zichtbaar.store import add_organisation, open_store, register_key_id
+from zichtbaar.synth.config import WorldConfig
+from zichtbaar.synth.world import build_world, write_world
+from zichtbaar.types import Lang
+
+DEMO_MARKER = ".zichtbaar-demo"
+ACTOR = "demo"
+
+REGISTER_HOLDERS: dict[str, tuple[str, str]] = {
+    "youth_care": ("Jeugdzorgregister (synthetisch)", "youth_care"),
+    "child_protection": ("Raad voor de Kinderbescherming (synthetisch)", "youth_care"),
+    "asylum": ("Asiel- en Dublinregister (synthetisch)", "other"),
+    "shelter": ("Opvangregister (synthetisch)", "shelter_care"),
+    "residence_permits": ("Verblijfsvergunningen (synthetisch)", "other"),
+    "police_reports": ("Aangifteregister (synthetisch)", "police"),
+    "prosecution": ("Vervolgingsregister (synthetisch)", "other_investigative"),
+}
+"""Who holds each external register in the demo (organisation name, reporter type)."""
+
+SUSPECTS_ORG = ("register-suspects", "Openbaar Ministerie, verdachten (synthetisch)", "other_investigative")
+
+Progress = Callable[[str, int, int], None]
+"""``progress(stage, done, total)``: how far a stage is."""
+
+
+@dataclass
+class DemoResult:
+    home: Path
+    world_dir: Path
+    run: RunInfo
+    release: Release
+    reports: list[Path]
+    packages: int
+    rows_submitted: int
+    rows_quarantined: int
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def _prepare_home(home: Path) -> None:
+    """Start from an empty demo home; refuse to wipe a directory that is not a demo's."""
+    if home.exists() and any(home.iterdir()):
+        if not (home / DEMO_MARKER).exists():
+            raise ZichtbaarError(
+                f"{home} holds data that is not from a demo; set ZICHTBAAR_HOME to an empty "
+                "directory for the demo"
+            )
+        shutil.rmtree(home)
+    home.mkdir(parents=True, exist_ok=True)
+    (home / DEMO_MARKER).write_text("created by zichtbaar demo; safe to delete\n")
+
+
+def run_demo(
+    settings: Settings,
+    seed: int = 1,
+    scale: float = 1.0,
+    progress: Progress | None = None,
+) -> DemoResult:
+    """Run synth → encode → intake → link → release → report into ``settings.home``."""
+
+    def tick(stage: str, done: int, total: int) -> None:
+        if progress is not None:
+            progress(stage, done, total)
+
+    timings: dict[str, float] = {}
+    home = settings.home
+    _prepare_home(home)
+    world_dir, reporter_dir = home / "world", home / "reporters"
+
+    t0 = time.perf_counter()
+    config = WorldConfig(seed=seed, scale=scale)
+    steps = 7
+    done = 0
+
+    def synth_step(_name: str) -> None:
+        nonlocal done
+        done += 1
+        tick("synth", done, steps)
+
+    world = build_world(config, progress=synth_step)
+    write_world(world, world_dir)
+    timings["synth"] = time.perf_counter() - t0
+
+    # --- the reporters' side: one shared linkage key, each organisation encodes its own file
+    t0 = time.perf_counter()
+    reporter_dir.mkdir(parents=True)
+    key = new_key()
+    save_key(key, reporter_dir / "linkage.key")
+    jobs = _encode_jobs(world_dir, world.organisations)
+    packages: list[tuple[str, str, Path]] = []
+    for i, (org, rtype, kind, src) in enumerate(jobs):
+        out = reporter_dir / "packages" / org
+        encode_file(src, _key_for(kind, key), org, rtype, kind, out)  # type: ignore[arg-type]
+        packages.append((org, rtype, out))
+        tick("encode", i + 1, len(jobs))
+    timings["encode"] = time.perf_counter() - t0
+
+    # --- the hub: register organisations and the key id, ingest every package
+    t0 = time.perf_counter()
+    store = open_store(settings.database_url, settings=settings)
+    try:
+        names = dict(zip(world.organisations["org"], world.organisations["name"], strict=True))
+        seen: set[str] = set()
+        for org, rtype, _ in packages:
+            if org not in seen:
+                name = names.get(org) or _register_name(org)
+                add_organisation(store, org, name, rtype, ACTOR)
+                seen.add(org)
+        register_key_id(store, key.key_id, ACTOR)
+        submitted = quarantined = 0
+        for i, (org, _, pkg) in enumerate(packages):
+            report = ingest_package(store, pkg, org, ACTOR)
+            submitted += report.row_count
+            quarantined += report.quarantined
+            tick("intake", i + 1, len(packages))
+        snapshot_dir = home / "snapshots" / dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+        export_snapshot(store, snapshot_dir)
+    finally:
+        store.close()
+    timings["intake"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    tick("link", 0, 1)
+    run = run_linkage(snapshot_dir, settings.runs_dir, run_id=f"demo-seed{seed}")
+    tick("link", 1, 1)
+    timings["link"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    con = open_run(settings.runs_dir, run.run_id)
+    try:
+        release = make_release(
+            con,
+            run.run_id,
+            f"demo-{config.start_year}-{config.end_year}",
+            settings.releases_dir,
+            config.start_year,
+            config.end_year,
+            min_cell=settings.min_cell,
+            extra={"linkage": {**run.to_dict(), "organisations": len(seen)}, "synthetic": True},
+        )
+    finally:
+        con.close()
+    tick("release", 1, 1)
+    timings["release"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    reports = [write_report(release, settings.reports_dir, lang) for lang in (Lang.NL, Lang.EN)]
+    tick("report", 1, 1)
+    timings["report"] = time.perf_counter() - t0
+    return DemoResult(
+        home=home,
+        world_dir=world_dir,
+        run=run,
+        release=release,
+        reports=reports,
+        packages=len(packages),
+        rows_submitted=submitted,
+        rows_quarantined=quarantined,
+        timings=timings,
+    )
+
+
+def _key_for(kind: str, key: LinkageKey) -> LinkageKey | None:
+    return None if kind == "suspects" else key
+
+
+def _register_name(org: str) -> str:
+    code = org.removeprefix("register-")
+    if org == SUSPECTS_ORG[0]:
+        return SUSPECTS_ORG[1]
+    return REGISTER_HOLDERS[code][0]
+
+
+def _encode_jobs(world_dir: Path, organisations: pd.DataFrame) -> list[tuple[str, str, str, Path]]:
+    """(org, reporter type, package kind, source file) for every file an organisation holds."""
+    jobs = [
+        (str(org), str(rtype), "registrations", world_dir / "reporters" / f"{org}.csv")
+        for org, rtype in zip(organisations["org"], organisations["reporter_type"], strict=True)
+    ]
+    for code, (_, rtype) in REGISTER_HOLDERS.items():
+        path = world_dir / "registers" / f"{code}.csv"
+        if path.exists():
+            jobs.append((f"register-{code}", rtype, "register_events", path))
+    jobs.append((SUSPECTS_ORG[0], SUSPECTS_ORG[2], "suspects", world_dir / "suspects.csv"))
+    return jobs
