@@ -1,0 +1,126 @@
+"""``zichtbaar admin``: organisations, users, API keys, key ids, audit check, snapshots."""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+
+import typer
+
+from zichtbaar.errors import StoreError
+from zichtbaar.intake import export_snapshot
+from zichtbaar.store import (
+    ROLES,
+    add_organisation,
+    add_user,
+    new_api_key,
+    open_store,
+    register_key_id,
+    revoke_api_key,
+    verify_audit,
+)
+
+admin_app = typer.Typer(help="Administer the hub's operational store.", no_args_is_help=True)
+org_app = typer.Typer(help="Organisations.", no_args_is_help=True)
+user_app = typer.Typer(help="Users.", no_args_is_help=True)
+apikey_app = typer.Typer(help="API keys for submissions.", no_args_is_help=True)
+keyid_app = typer.Typer(help="Linkage key ids known to the hub.", no_args_is_help=True)
+admin_app.add_typer(org_app, name="org")
+admin_app.add_typer(user_app, name="user")
+admin_app.add_typer(apikey_app, name="apikey")
+admin_app.add_typer(keyid_app, name="keyid")
+
+
+def _actor() -> str:
+    return f"cli:{getpass.getuser()}"
+
+
+def _fail(err: Exception) -> typer.Exit:
+    typer.echo(f"refused: {err}", err=True)
+    return typer.Exit(2)
+
+
+@org_app.command("add")
+def org_add(
+    org_id: str = typer.Argument(...),
+    reporter_type: str = typer.Option(..., "--type"),
+    name: str = typer.Option(..., "--name"),
+) -> None:
+    """Register an organisation."""
+    try:
+        add_organisation(open_store(), org_id, name, reporter_type, _actor())
+    except StoreError as err:
+        raise _fail(err) from None
+    typer.echo(f"organisation {org_id} added")
+
+
+@user_app.command("add")
+def user_add(
+    username: str = typer.Argument(...),
+    role: str = typer.Option(..., "--role", help=" | ".join(ROLES)),
+    org: str | None = typer.Option(None, "--org"),
+    password: str = typer.Option(
+        ..., "--password", prompt=True, hide_input=True, confirmation_prompt=True
+    ),
+) -> None:
+    """Add a user (the password is hashed with argon2)."""
+    try:
+        add_user(open_store(), username, password, role, org, _actor())
+    except StoreError as err:
+        raise _fail(err) from None
+    typer.echo(f"user {username} added")
+
+
+@apikey_app.command("new")
+def apikey_new(org: str = typer.Option(..., "--org")) -> None:
+    """Create an API key; the full key is printed once and never stored."""
+    try:
+        prefix, key = new_api_key(open_store(), org, _actor())
+    except StoreError as err:
+        raise _fail(err) from None
+    typer.echo(f"prefix: {prefix}\nkey (shown once): {key}")
+
+
+@apikey_app.command("revoke")
+def apikey_revoke(prefix: str = typer.Argument(...)) -> None:
+    """Revoke an API key by its public prefix."""
+    try:
+        revoke_api_key(open_store(), prefix, _actor())
+    except StoreError as err:
+        raise _fail(err) from None
+    typer.echo(f"API key {prefix} revoked")
+
+
+@keyid_app.command("add")
+def keyid_add(key_id: str = typer.Argument(...)) -> None:
+    """Make a linkage key id known (the secret itself never comes to the hub)."""
+    try:
+        register_key_id(open_store(), key_id, _actor())
+    except StoreError as err:
+        raise _fail(err) from None
+    typer.echo(f"key id {key_id} registered")
+
+
+@admin_app.command("verify-audit")
+def verify_audit_command() -> None:
+    """Check the audit log's hash chain; exit 1 when it was tampered with."""
+    report = verify_audit(open_store())
+    for p in report.problems:
+        typer.echo(p)
+    typer.echo(f"{report.entries} entries, {'intact' if report.ok else 'TAMPERED'}")
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@admin_app.command("snapshot")
+def snapshot_command(out: Path = typer.Option(..., "--out")) -> None:
+    """Export current registrations, register events and suspects for linkage."""
+    info = export_snapshot(open_store(), out)
+    typer.echo(
+        f"snapshot in {info.out_dir}: {info.registrations:,} registrations, "
+        f"{info.register_events:,} register events, {info.suspects:,} suspects"
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(admin_app, name="admin")

@@ -1,0 +1,88 @@
+"""The append-only, hash-chained audit log.
+
+Each entry's hash covers the previous entry's hash, so modifying, inserting or deleting an entry
+breaks the chain from that point on. Entries carry an object *reference* (``submission:<id>``,
+``withdrawal:<id>``), never an identifier, a token or a key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection, insert, select, text
+
+from zichtbaar.store.models import AuditEntry
+
+GENESIS = "0" * 64
+
+
+def entry_hash(prev_hash: str, seq: int, at: str, actor: str, action: str, object_ref: str) -> str:
+    canonical = "\x1f".join((prev_hash, str(seq), at, actor, action, object_ref))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def append_audit(conn: Connection, actor: str, action: str, object_ref: str) -> int:
+    """Append one entry inside the caller's transaction; returns its sequence number."""
+    if conn.dialect.name == "postgresql":
+        # Serialise appenders so two transactions cannot both extend the same head.
+        conn.execute(text("SELECT pg_advisory_xact_lock(7419001)"))
+    last = conn.execute(
+        select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
+    ).first()
+    seq, prev = (1, GENESIS) if last is None else (last[0] + 1, last[1])
+    at = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+    digest = entry_hash(prev, seq, at, actor, action, object_ref)
+    conn.execute(
+        insert(AuditEntry).values(
+            seq=seq,
+            at=at,
+            actor=actor,
+            action=action,
+            object_ref=object_ref,
+            prev_hash=prev,
+            hash=digest,
+        )
+    )
+    return seq
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    """Outcome of ``verify_audit``: ``ok`` only when the whole chain recomputes."""
+
+    entries: int
+    ok: bool
+    problems: list[str] = field(default_factory=list)
+
+
+def verify_chain(conn: Connection) -> AuditReport:
+    problems: list[str] = []
+    prev = GENESIS
+    expected_seq = 1
+    n = 0
+    for row in conn.execute(
+        select(
+            AuditEntry.seq,
+            AuditEntry.at,
+            AuditEntry.actor,
+            AuditEntry.action,
+            AuditEntry.object_ref,
+            AuditEntry.prev_hash,
+            AuditEntry.hash,
+        ).order_by(AuditEntry.seq)
+    ):
+        n += 1
+        seq, at, actor, action, ref, prev_hash, digest = row
+        if seq != expected_seq:
+            problems.append(
+                f"entry {seq}: expected sequence number {expected_seq} (deleted or inserted entry)"
+            )
+        if prev_hash != prev:
+            problems.append(f"entry {seq}: does not follow the previous entry's hash")
+        if entry_hash(prev_hash, seq, at, actor, action, ref) != digest:
+            problems.append(f"entry {seq}: content does not match its hash (modified)")
+        prev = digest
+        expected_seq = seq + 1
+    return AuditReport(entries=n, ok=not problems, problems=problems)

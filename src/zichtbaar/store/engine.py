@@ -1,0 +1,96 @@
+"""Opening the operational store: engine, migrations to head, the hub cipher.
+
+``open_store`` always upgrades to the newest Alembic revision, so a fresh file and an old store
+end up with the same schema; the migrations ship inside the package and run without an ini file.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, insert, select
+
+from zichtbaar.config import Settings, get_settings
+from zichtbaar.errors import StoreError
+from zichtbaar.store.hubkey import KEY_FILE_NAME, HubCipher, load_or_create_hub_key
+from zichtbaar.store.models import StoreMeta
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+@dataclass
+class Store:
+    """A handle on the operational store: the engine and the hub's at-rest cipher."""
+
+    engine: Engine
+    cipher: HubCipher
+    url_for_display: str
+
+    def __repr__(self) -> str:
+        return f"Store({self.url_for_display})"
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+        db = engine.url.database
+        if db and db != ":memory:":
+            Path(db).parent.mkdir(parents=True, exist_ok=True)
+    return engine
+
+
+def upgrade(engine: Engine) -> None:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+def open_store(
+    url: str | None = None, key_file: Path | None = None, settings: Settings | None = None
+) -> Store:
+    """Open (and migrate to head) the store at ``url``; default: ``Settings.database_url``.
+
+    The hub key comes from ``key_file``, else ``ZICHTBAAR_HUB_KEY_FILE``, else
+    ``<home>/hub-key.json`` (created 0600 on first use). A store encrypted under another key is
+    refused rather than silently mixed.
+    """
+    settings = settings or get_settings()
+    url = url or settings.database_url
+    if key_file is None:
+        env = os.environ.get("ZICHTBAAR_HUB_KEY_FILE")
+        key_file = Path(env) if env else settings.home / KEY_FILE_NAME
+    cipher = load_or_create_hub_key(key_file)
+    engine = make_engine(url)
+    upgrade(engine)
+    with engine.begin() as conn:
+        stored = conn.execute(
+            select(StoreMeta.value).where(StoreMeta.key == "hub_key_id")
+        ).scalar_one_or_none()
+        if stored is None:
+            conn.execute(insert(StoreMeta).values(key="hub_key_id", value=cipher.key_id))
+        elif stored != cipher.key_id:
+            engine.dispose()
+            raise StoreError("this store was encrypted under a different hub key")
+    display = engine.url.render_as_string(hide_password=True)
+    return Store(engine=engine, cipher=cipher, url_for_display=display)

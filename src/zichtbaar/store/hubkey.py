@@ -1,0 +1,76 @@
+"""The hub's own at-rest key: deterministic authenticated encryption of tokens (AES-SIV).
+
+Deterministic, so equal tokens stay equal and linkage still works; keyed by the hub alone, so a
+reporter who holds the linkage secret and steals the store cannot recompute tokens from names and
+test them against it. The column name is associated data, so the same value in two token columns
+gives two different ciphertexts.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESSIV
+
+from zichtbaar.errors import StoreError
+
+KEY_FILE_NAME = "hub-key.json"
+
+
+class HubCipher:
+    """AES-SIV (512-bit key) over 32-byte tokens; ``key_id`` names the key, never reveals it."""
+
+    def __init__(self, key: bytes) -> None:
+        if len(key) != 64:
+            raise StoreError("the hub key must be 64 bytes (AES-256-SIV)")
+        self._aead = AESSIV(key)
+        self.key_id = "hub-" + hashlib.sha256(b"zichtbaar-hub-key-id" + key).hexdigest()[:16]
+        # A separate key for row fingerprints, so they are no guessing oracle for a reporter.
+        self.fingerprint_key = hmac.new(key, b"zichtbaar-row-fingerprint", "sha256").hexdigest()[
+            :16
+        ]
+
+    def __repr__(self) -> str:
+        return f"HubCipher(key_id={self.key_id})"
+
+    def encrypt_token(self, column: str, token_hex: str) -> bytes:
+        return self._aead.encrypt(bytes.fromhex(token_hex), [column.encode("ascii")])
+
+    def decrypt_token(self, column: str, blob: bytes) -> str:
+        try:
+            return self._aead.decrypt(blob, [column.encode("ascii")]).hex()
+        except InvalidTag:
+            raise StoreError(f"a stored token in '{column}' fails authentication") from None
+
+    def encrypt_many(self, column: str, tokens: Iterable[str]) -> dict[str, bytes]:
+        """Encrypt each distinct token once (year/month tokens repeat a lot)."""
+        return {t: self.encrypt_token(column, t) for t in set(tokens)}
+
+
+def load_or_create_hub_key(path: Path) -> HubCipher:
+    """Read the key file at ``path``; create it (mode 0600) on first use."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = AESSIV.generate_key(512)
+        payload = json.dumps({"kind": "zichtbaar-hub-key", "key": base64.b64encode(key).decode()})
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(payload)
+        cipher = HubCipher(key)
+        path.with_suffix(".id").write_text(cipher.key_id + "\n", encoding="utf-8")
+        return cipher
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("kind") != "zichtbaar-hub-key":
+            raise ValueError
+        key = base64.b64decode(data["key"], validate=True)
+    except (ValueError, KeyError, TypeError, OSError):
+        raise StoreError(f"the hub key file {path.name} is unreadable or not a hub key") from None
+    return HubCipher(key)

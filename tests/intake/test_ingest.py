@@ -1,0 +1,203 @@
+"""Valid rows land, bad rows are explained, resubmission and corrections behave."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sqlalchemy import select
+
+from tests.intake.factory import TOKENS, registration, registrations, suspect, write_package
+from zichtbaar.intake import export_snapshot, ingest_package, withdraw
+from zichtbaar.store import Store, verify_audit
+from zichtbaar.store.models import (
+    AuditEntry,
+    QuarantinedRow,
+    Registration,
+    StoredSuspect,
+    Withdrawal,
+)
+
+
+def _regs(store: Store) -> list[Registration]:
+    with store.engine.connect() as conn:
+        return list(conn.execute(select(Registration.__table__).order_by(Registration.id)).all())  # type: ignore[arg-type]
+
+
+def test_bad_rows_quarantined_good_rows_kept(
+    store: Store, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    rows = registrations(10)
+    future = dt.date.today() + dt.timedelta(days=3)
+    rows[1]["registration_date"] = future
+    rows[3]["form"] = "not-a-form"
+    rows[5]["legal_basis"] = None
+    rows[7]["tok_dob"] = "XYZ-secret-value"
+    rows[8]["nationality"] = "QQQ"
+    report = ingest_package(store, write_package(tmp_path / "p", rows), "police-nl", "tester")
+    assert report.accepted == 5 and report.quarantined == 5
+    assert report.quarantined_rows == [2, 4, 6, 8, 9]
+    by_row = {p.row: (p.field, p.reason) for p in report.problems}
+    assert by_row[2] == ("registration_date", "lies in the future")
+    assert by_row[4][0] == "form" and "form" in by_row[4][1]
+    assert by_row[6] == ("legal_basis", "is required but empty")
+    assert by_row[8][0] == "tok_dob"
+    assert by_row[9][0] == "nationality"
+    text = repr(report) + caplog.text
+    assert "XYZ-secret-value" not in text and "not-a-form" not in text and "QQQ" not in text
+    stored = {r.record_id for r in _regs(store)}
+    assert stored == {rows[i]["record_id"] for i in (0, 2, 4, 6, 9)}
+    with store.engine.connect() as conn:
+        q = conn.execute(select(QuarantinedRow.row_number)).scalars().all()
+    assert sorted(q) == [2, 4, 6, 8, 9]
+
+
+def test_tokens_are_not_stored_in_clear(store: Store, tmp_path: Path) -> None:
+    rows = registrations(5)
+    ingest_package(store, write_package(tmp_path / "p", rows), "police-nl", "tester")
+    clear = {bytes.fromhex(r[t]) for r in rows for t in TOKENS} | {
+        r[t].encode() for r in rows for t in TOKENS
+    }
+    for reg in _regs(store):
+        for t in TOKENS:
+            blob = getattr(reg, t)
+            assert blob is not None and len(blob) == 48
+            assert all(c not in bytes(blob) for c in clear)
+    # Round trip: the hub can still decrypt, and equal tokens encrypt equally.
+    reg0 = _regs(store)[0]
+    assert store.cipher.decrypt_token("tok_bsn", bytes(reg0.tok_bsn)) == rows[0]["tok_bsn"]
+    if store.engine.dialect.name == "sqlite":
+        raw = Path(store.engine.url.database).read_bytes()  # type: ignore[arg-type]
+        assert (
+            rows[0]["tok_bsn"].encode() not in raw and bytes.fromhex(rows[0]["tok_bsn"]) not in raw
+        )
+
+
+def test_resubmission_is_idempotent(store: Store, tmp_path: Path) -> None:
+    pkg = write_package(tmp_path / "p", registrations(6))
+    first = ingest_package(store, pkg, "police-nl", "tester")
+    again = ingest_package(store, pkg, "police-nl", "tester")
+    assert not first.duplicate and again.duplicate
+    assert again.submission_id == first.submission_id and again.accepted == first.accepted
+    assert len(_regs(store)) == 6
+
+
+def test_correction_keeps_history(store: Store, tmp_path: Path) -> None:
+    rows = registrations(4)
+    ingest_package(store, write_package(tmp_path / "a", rows), "police-nl", "tester")
+    fixed = [dict(r) for r in rows]
+    fixed[2]["form"] = "criminal"
+    report = ingest_package(store, write_package(tmp_path / "b", fixed), "police-nl", "tester")
+    assert report.corrected == 1 and report.unchanged == 3 and report.accepted == 1
+    versions = [r for r in _regs(store) if r.record_id == rows[2]["record_id"]]
+    assert [(v.version, v.current, v.form) for v in versions] == [
+        (1, False, "labour"),
+        (2, True, "criminal"),
+    ]
+    snap = export_snapshot(store, tmp_path / "snap")
+    frame = pd.read_parquet(tmp_path / "snap" / "registrations.parquet")
+    assert snap.registrations == 4 and len(frame) == 4
+    assert frame.loc[frame.record_id == rows[2]["record_id"], "form"].item() == "criminal"
+
+
+def test_duplicate_record_in_one_package(store: Store, tmp_path: Path) -> None:
+    rows = [registration(1), registration(1, form="criminal"), registration(2)]
+    report = ingest_package(store, write_package(tmp_path / "p", rows), "police-nl", "tester")
+    assert report.accepted == 2 and [p.row for p in report.problems] == [2]
+
+
+def test_withdrawal_end_to_end(store: Store, tmp_path: Path) -> None:
+    rows = registrations(3)
+    ingest_package(store, write_package(tmp_path / "a", rows), "police-nl", "tester")
+    changed = [dict(rows[0], region="midden_nederland")]
+    ingest_package(store, write_package(tmp_path / "b", changed), "police-nl", "tester")
+    target = rows[0]["record_id"]
+    receipt = withdraw(store, "police-nl", target, "consent_withdrawn", "coordinator-1")
+    assert receipt.removed_rows == 2  # both versions erased
+    assert target not in {r.record_id for r in _regs(store)}
+    export_snapshot(store, tmp_path / "snap")
+    frame = pd.read_parquet(tmp_path / "snap" / "registrations.parquet")
+    assert target not in set(frame.record_id) and len(frame) == 2
+    with store.engine.connect() as conn:
+        audit = conn.execute(select(AuditEntry.action, AuditEntry.object_ref)).all()
+        wd = conn.execute(select(Withdrawal.reason, Withdrawal.removed_rows)).all()
+    entry = [ref for action, ref in audit if action == "withdrawal"]
+    assert len(entry) == 1 and "consent_withdrawn" in entry[0] and target not in entry[0]
+    assert wd == [("consent_withdrawn", 2)]
+    assert verify_audit(store).ok
+    # The withdrawn record may not come back.
+    report = ingest_package(store, write_package(tmp_path / "c", [rows[0]]), "police-nl", "tester")
+    assert report.accepted == 0 and report.problems[0].field == "record_id"
+
+
+def test_withdraw_unknown_record(store: Store) -> None:
+    from zichtbaar.errors import IntakeError
+
+    with pytest.raises(IntakeError, match="no stored record"):
+        withdraw(store, "police-nl", "nope", "error", "tester")
+    with pytest.raises(IntakeError, match="reason"):
+        withdraw(store, "police-nl", "nope", "because", "tester")
+
+
+def test_suspects_package(store: Store, tmp_path: Path) -> None:
+    rows = [suspect(1), suspect(2, age=5), suspect(3, year=1980), suspect(4, age=None)]
+    pkg = write_package(tmp_path / "s", rows, kind="suspects", key_id=None)
+    report = ingest_package(store, pkg, "police-nl", "tester")
+    assert report.accepted == 2 and {p.field for p in report.problems} == {"age", "year"}
+    with store.engine.connect() as conn:
+        ages = sorted(conn.execute(select(StoredSuspect.age)).scalars(), key=lambda a: a or 0)
+    assert ages == [None, 30]
+    info = export_snapshot(store, tmp_path / "snap")
+    assert info.suspects == 2
+
+
+def test_all_rows_bad_still_a_submission(store: Store, tmp_path: Path) -> None:
+    rows = [registration(i, gender="?") for i in range(3)]
+    report = ingest_package(store, write_package(tmp_path / "p", rows), "police-nl", "tester")
+    assert report.status == "all_quarantined" and report.accepted == 0 and report.quarantined == 3
+
+
+def test_register_events_package(store: Store, tmp_path: Path) -> None:
+    from tests.intake.factory import TOKENS as TOKS
+
+    base = {t: None for t in TOKS} | {"bloom": None}
+    rows = [
+        base
+        | {
+            "record_id": "s-1",
+            "event_date": dt.date(2024, 5, 1),
+            "event_type": "shelter",
+            "gender": None,
+        },
+        base
+        | {
+            "record_id": "s-2",
+            "event_date": dt.date.today() + dt.timedelta(days=10),
+            "event_type": "shelter",
+        },
+        base | {"record_id": "s-3", "event_date": dt.date(2024, 5, 1), "event_type": "party"},
+    ]
+    for r in rows:
+        r.setdefault("gender", "female")
+        r.update(
+            nationality_group="NL",
+            dublin_status="not_applicable",
+            prosecution_decision=None,
+            legal_basis="legal_duty",
+        )
+    rows[0]["gender"] = None  # a default fills it
+    rows[0]["tok_bsn"] = "ab" * 32
+    pkg = write_package(
+        tmp_path / "e", rows, kind="register_events", org="shelter-a", reporter_type="shelter_care"
+    )
+    report = ingest_package(store, pkg, "shelter-a", "tester")
+    assert report.accepted == 1
+    assert {(p.row, p.field) for p in report.problems} == {(2, "event_date"), (3, "event_type")}
+    export_snapshot(store, tmp_path / "snap")
+    events = pd.read_parquet(tmp_path / "snap" / "register_events.parquet")
+    assert list(events.gender) == ["unknown"] and events.event_id.str.startswith("ev-").all()
+    assert len(events.tok_bsn.iloc[0]) == 96  # hub-encrypted, hex
