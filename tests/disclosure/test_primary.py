@@ -17,7 +17,7 @@ def _table(counts: list[list[int]]) -> pd.DataFrame:
     )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(
     st.lists(st.lists(st.integers(0, 40), min_size=2, max_size=6), min_size=1, max_size=5).filter(
         lambda rows: len({len(r) for r in rows}) == 1

@@ -16,11 +16,17 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from zichtbaar.disclosure.primary import protect_counts
+from zichtbaar.disclosure.budget import PrivacyLedger
+from zichtbaar.disclosure.minors import published_minors_estimate
+from zichtbaar.disclosure.protect import METHODS, noisy_table, round_table, suppress_table
+from zichtbaar.disclosure.rules import Rules
+from zichtbaar.disclosure.sdmx import to_sdmx_csv
 from zichtbaar.errors import ReleaseError
-from zichtbaar.stats.registry import REGISTRY, TableRegistry
+from zichtbaar.stats.followup import median_days_to_first_help
+from zichtbaar.stats.registry import REGISTRY, TableDefinition, TableRegistry
 
 RELEASE_META = "release.json"
+RELEASE_LOG = "releases.log.jsonl"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 
 
@@ -66,8 +72,23 @@ def make_release(
     registry: TableRegistry = REGISTRY,
     table_names: list[str] | None = None,
     extra: dict[str, Any] | None = None,
+    method: str = "suppression",
+    group_disclosure: bool = False,
+    rounding_base: int = 5,
+    epsilon: float | None = None,
+    privacy_budget: float | None = None,
+    time_limit: float = 30.0,
+    estimate_minors: bool = False,
 ) -> Release:
-    """Compute, protect and store the monitor tables of a run as release ``name``."""
+    """Compute, protect and store the monitor tables of a run as release ``name``.
+
+    ``method``: ``suppression`` (primary + optimal secondary suppression, then the LP audit;
+    ``min_cell`` and ``group_disclosure`` set the rules), ``rounding`` (to ``rounding_base``) or
+    ``dp`` (OpenDP Laplace noise; ``epsilon`` for the whole release, split evenly over its
+    tables, charged to the run's ``privacy_budget`` in the ledger before anything is computed).
+    ``estimate_minors`` adds the MSE estimate of minors in domestic sexual exploitation to
+    ``extra["minors_domestic_sexual_estimated"]`` (needs the run's capture histories).
+    """
     if not _NAME.match(name):
         raise ReleaseError("a release name uses lowercase letters, digits, '.', '_' and '-' only")
     target = releases_dir / name
@@ -75,13 +96,43 @@ def make_release(
         raise ReleaseError(f"release '{name}' exists already; releases are immutable")
     if year_from > year_to:
         raise ReleaseError("the first year of a release lies after its last year")
+    if method not in METHODS:
+        raise ReleaseError(f"unknown disclosure method; use one of {', '.join(METHODS)}")
+    rules_obj = Rules(min_cell=min_cell, group_disclosure=group_disclosure)
+    definitions = [d for d in registry if table_names is None or d.name in table_names]
+    if method == "dp":
+        # DP needs a bound on what one person adds; tables without one are left out, and said so.
+        rules_skipped = [d.name for d in definitions if d.max_contributions is None]
+        definitions = [d for d in definitions if d.max_contributions is not None]
+    rules: dict[str, Any] = {"method": method, "min_cell": min_cell}
+    if method == "suppression":
+        rules.update(
+            group_disclosure=group_disclosure,
+            protection="lower range = count, upper range = min_cell - count (cells and margins)",
+            secondary="MILP, Fischetti-Salazar cutting planes (scipy HiGHS)",
+            audit="LP interval audit passed",
+        )
+    elif method == "rounding":
+        rules.update(rounding_base=rounding_base, additive=False)
+    else:
+        if epsilon is None or privacy_budget is None:
+            raise ReleaseError("a DP release needs an epsilon and the run's privacy budget")
+        # Charge first: a refused release computes nothing.
+        left = PrivacyLedger.beside(releases_dir).charge(run_id, name, epsilon, privacy_budget)
+        per_table = epsilon / max(len(definitions), 1)
+        rules.update(
+            epsilon=epsilon,
+            epsilon_per_table=per_table,
+            mechanism="Laplace (OpenDP), margins summed from noisy cells",
+            privacy_budget=privacy_budget,
+            budget_left=left,
+            additive=True,
+            skipped_unbounded_contributions=rules_skipped,
+        )
     tables: dict[str, ReleasedTable] = {}
-    for definition in registry:
-        if table_names is not None and definition.name not in table_names:
-            continue
+    for definition in definitions:
         raw = definition.compute(con, year_from, year_to)
-        row_dim, col_dim = definition.dims[0], definition.dims[-1]
-        protected = protect_counts(raw, row_dim, col_dim, min_cell=min_cell)
+        protected = _protect(definition, raw, method, rules_obj, rounding_base, rules, time_limit)
         data = protected[[*definition.dims, "value", "suppressed"]].reset_index(drop=True)
         tables[definition.name] = ReleasedTable(
             definition.name,
@@ -91,18 +142,77 @@ def make_release(
             definition.unit,
             data,
         )
+    medians = median_days_to_first_help(con, year_from, year_to)
+    ok = medians["n"] >= min_cell
+    extra_all = {
+        **(extra or {}),
+        "followup_median_days": [
+            {
+                **{k: r[k] for k in ("year", "help", "by", "group")},
+                "n": int(r["n"]) if o else None,
+                "median_days": float(r["median_days"]) if o else None,
+            }
+            for (_, r), o in zip(medians.iterrows(), ok, strict=True)
+        ],
+    }
+    if estimate_minors:
+        extra_all["minors_domestic_sexual_estimated"] = published_minors_estimate(
+            con, year_from, year_to, min_cell
+        )
     release = Release(
         name=name,
         run_id=run_id,
         created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         year_from=year_from,
         year_to=year_to,
-        rules={"method": "primary+row-secondary suppression", "min_cell": min_cell},
+        rules=rules,
         tables=tables,
-        extra=extra or {},
+        extra=json.loads(json.dumps(extra_all, default=_plain)),
     )
     _write(release, target)
+    _log(releases_dir, release)
     return release
+
+
+def _plain(o: object) -> object:
+    return o.item() if hasattr(o, "item") else str(o)
+
+
+def _protect(
+    definition: TableDefinition,
+    raw: pd.DataFrame,
+    method: str,
+    rules: Rules,
+    base: int,
+    meta: dict[str, Any],
+    time_limit: float,
+) -> pd.DataFrame:
+    args = (raw, definition.dims)
+    kw: dict[str, Any] = {"strata": definition.strata, "hierarchy": definition.hierarchy}
+    if method == "suppression":
+        return suppress_table(*args, rules=rules, time_limit=time_limit, **kw)
+    if method == "rounding":
+        return round_table(*args, base=base, **kw)
+    return noisy_table(
+        *args,
+        epsilon=float(meta["epsilon_per_table"]),
+        contributions=definition.max_contributions or 1,
+        **kw,
+    )
+
+
+def _log(releases_dir: Path, release: Release) -> None:
+    """Append the release to the releases' log (the store's audit log takes it over later)."""
+    entry = {
+        "event": "release",
+        "name": release.name,
+        "run_id": release.run_id,
+        "created_at": release.created_at,
+        "rules": release.rules,
+        "tables": list(release.tables),
+    }
+    with (releases_dir / RELEASE_LOG).open("a", encoding="utf-8") as f:
+        f.write(json.dumps(entry) + "\n")
 
 
 def _write(release: Release, target: Path) -> None:
@@ -124,12 +234,14 @@ def _write(release: Release, target: Path) -> None:
                 "dims": list(t.dims),
                 "unit": t.unit,
                 "file": f"tables/{t.name}.csv",
+                "sdmx": f"tables/{t.name}.sdmx.csv",
             }
             for t in release.tables.values()
         ],
     }
     for t in release.tables.values():
         t.data.to_csv(tmp / "tables" / f"{t.name}.csv", index=False)
+        (tmp / "tables" / f"{t.name}.sdmx.csv").write_text(to_sdmx_csv(t.data, t.dims, t.name))
     (tmp / RELEASE_META).write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
     # The rename makes the release appear whole or not at all.
     tmp.rename(target)

@@ -1,0 +1,86 @@
+"""``zichtbaar tables`` and ``zichtbaar release``: monitor tables and disclosure-controlled releases."""
+
+from __future__ import annotations
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from zichtbaar.config import get_settings
+from zichtbaar.disclosure.protect import METHODS
+from zichtbaar.disclosure.release import make_release
+from zichtbaar.errors import ZichtbaarError
+from zichtbaar.link.run import latest_run, open_run
+from zichtbaar.stats import DETAIL, REGISTRY
+from zichtbaar.stats.registry import TableRegistry
+from zichtbaar.types import Lang
+
+
+def tables(lang: Lang = typer.Option(Lang.EN, "--lang")) -> None:
+    """List the monitor tables (the report's and the detail tables)."""
+    out = Table(title="monitor tables")
+    for col in ("name", "dims", "unit", "title"):
+        out.add_column(col)
+    for registry, kind in ((REGISTRY, ""), (DETAIL, " (detail)")):
+        for d in registry:
+            out.add_row(d.name + kind, " × ".join(d.dims), d.unit, d.title(lang))
+    Console().print(out)
+
+
+def release(
+    name: str = typer.Argument(..., help="Name of the new (immutable) release."),
+    year_from: int = typer.Option(..., "--from"),
+    year_to: int = typer.Option(..., "--to"),
+    run: str | None = typer.Option(None, "--run", help="Linkage run; the latest when left out."),
+    method: str = typer.Option("suppression", "--method", help=f"One of {', '.join(METHODS)}."),
+    min_cell: int = typer.Option(10, "--min-cell"),
+    group_disclosure: bool = typer.Option(False, "--group-disclosure"),
+    base: int = typer.Option(5, "--base", help="Rounding base (method rounding)."),
+    epsilon: float | None = typer.Option(None, "--epsilon", help="DP epsilon of this release."),
+    budget: float | None = typer.Option(None, "--budget", help="DP budget of the run."),
+    detail: bool = typer.Option(False, "--detail", help="Add the multi-way detail tables."),
+    estimate_minors: bool = typer.Option(
+        False, "--estimate-minors", help="Add the MSE estimate of minors (domestic sexual)."
+    ),
+) -> None:
+    """Protect the monitor tables of a linkage run and store them as a release."""
+    settings = get_settings()
+    try:
+        run_id = run or latest_run(settings.runs_dir)
+        registry = REGISTRY
+        if detail:
+            registry = TableRegistry()
+            for d in [*REGISTRY, *DETAIL]:
+                registry.add(d)
+        con = open_run(settings.runs_dir, run_id)
+        try:
+            rel = make_release(
+                con,
+                run_id,
+                name,
+                settings.releases_dir,
+                year_from,
+                year_to,
+                min_cell=min_cell,
+                registry=registry,
+                method=method,
+                group_disclosure=group_disclosure,
+                rounding_base=base,
+                epsilon=epsilon,
+                privacy_budget=budget,
+                estimate_minors=estimate_minors,
+            )
+        finally:
+            con.close()
+    except ZichtbaarError as e:
+        typer.echo(f"error: {e}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(
+        f"release '{rel.name}' from run '{run_id}': {len(rel.tables)} tables, "
+        f"method {rel.rules['method']}, in {settings.releases_dir / rel.name}"
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("tables")(tables)
+    app.command("release")(release)
