@@ -12,7 +12,9 @@ The hub refuses a package whose manifest it cannot verify.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+import hashlib
+import json
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -70,3 +72,24 @@ class Manifest(BaseModel):
     package_id: str = Field(
         description="SHA-256 over manifest fields and data: resubmission is detected by it."
     )
+
+
+PACKAGE_ID_FIELDS = (
+    "standard_version",
+    "schema_version",
+    "kind",
+    "organisation",
+    "reporter_type",
+    "key_id",
+    "row_count",
+    "sha256",
+)
+"""Manifest fields the package id covers; ``created_at`` is left out so a resubmission is detected."""
+
+
+def compute_package_id(fields: dict[str, Any]) -> str:
+    """SHA-256 over the canonical JSON of the ``PACKAGE_ID_FIELDS`` (the data enters via sha256)."""
+    canonical = json.dumps(
+        {name: fields[name] for name in PACKAGE_ID_FIELDS}, sort_keys=True, separators=(",", ":")
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

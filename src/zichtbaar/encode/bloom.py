@@ -1,0 +1,219 @@
+"""Record-level Bloom filters (CLK style), keyed and hardened.
+
+Each field contributes its q-grams (padded, per word, so word order does not matter) to ONE bit
+array; a field's weight is the number of bits each of its q-grams sets. Bit positions come from
+HMAC-SHA256 under a sub-key of the linkage secret ("random hashing": independent positions per
+q-gram, not double hashing, whose structure pattern-mining attacks exploit), so the hub cannot
+build a filter for a name it guesses. Hardening then hides the frequency patterns of common
+q-grams, and a keyed permutation hides which bit came from where.
+
+Speed: the positions of a (field, value) pair depend only on the key, so they are computed once
+and cached; a filter is the OR of cached bit masks; hardening
+works on one numpy boolean matrix per batch, packed with ``np.packbits`` (big-endian bit order: bit 0 is the most significant bit of byte 0).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Callable, Sequence
+from typing import cast
+
+import numpy as np
+import numpy.typing as npt
+
+from zichtbaar.encode.identity import Identity
+from zichtbaar.encode.keys import LinkageKey
+from zichtbaar.errors import EncodeError
+from zichtbaar.standard.package import EncodingSchema
+
+BoolMatrix = npt.NDArray[np.bool_]
+
+DEFAULT_FLIP_PROBABILITY = 0.04
+
+
+def _words(value: str | None) -> list[str]:
+    return value.split() if value else []
+
+
+def _two(value: int | None) -> list[str]:
+    return [f"{value:02d}"] if value else []
+
+
+FIELD_VALUES: dict[str, Callable[[Identity], list[str]]] = {
+    "given_names": lambda p: _words(p.given_names),
+    "surname": lambda p: _words(p.surname.core if p.surname else None),
+    "surname_full": lambda p: [p.surname.full.replace(" ", "")] if p.surname else [],
+    "dob_year": lambda p: [str(p.dob.year)] if p.dob else [],
+    "dob_month": lambda p: _two(p.dob.month if p.dob else None),
+    "dob_day": lambda p: _two(p.dob.day if p.dob else None),
+    "place_of_birth": lambda p: _words(p.place_of_birth),
+    "gender": lambda p: [p.gender] if p.gender else [],
+}
+"""How each Bloom field reads its words from a normalised identity."""
+
+
+def qgrams(word: str, q: int) -> list[str]:
+    """Padded q-grams of one word ("ab" -> "_a", "ab", "b_" for q=2; no padding for q=1)."""
+    if q == 1:
+        return list(word)
+    padded = "_" * (q - 1) + word + "_" * (q - 1)
+    return [padded[i : i + q] for i in range(len(padded) - q + 1)]
+
+
+def dice(a: bytes, b: bytes) -> float:
+    """Dice similarity of two filters of equal length: 2|a∧b| / (|a|+|b|); 0.0 for two empty ones."""
+    if len(a) != len(b):
+        raise ValueError("filters differ in length")
+    x, y = int.from_bytes(a, "big"), int.from_bytes(b, "big")
+    total = x.bit_count() + y.bit_count()
+    return 0.0 if total == 0 else 2 * (x & y).bit_count() / total
+
+
+def _keyed_stream(key: bytes, label: bytes, n_words: int) -> npt.NDArray[np.uint64]:
+    """``n_words`` pseudo-random 64-bit words: HMAC-SHA256 in counter mode."""
+    blocks = b"".join(
+        hmac.digest(key, label + i.to_bytes(4, "big"), "sha256") for i in range((n_words + 3) // 4)
+    )
+    return np.frombuffer(blocks, dtype=">u8")[:n_words].astype(np.uint64)
+
+
+def keyed_permutation(key: bytes, n: int) -> npt.NDArray[np.int64]:
+    """A permutation of ``range(n)`` determined by ``key`` (Fisher-Yates on an HMAC stream).
+
+    Written by hand because numpy's generators promise no stream stability across versions, and
+    two organisations with different numpy versions must produce the same permutation.
+    """
+    stream = _keyed_stream(key, b"permutation", n)
+    perm = list(range(n))
+    for i in range(n - 1, 0, -1):
+        j = int(stream[i]) % (i + 1)  # bias below 2**-50 for n <= 8192
+        perm[i], perm[j] = perm[j], perm[i]
+    return np.asarray(perm, dtype=np.int64)
+
+
+class BloomEncoder:
+    """Builds hardened record-level Bloom filters under one key and one schema."""
+
+    def __init__(self, key: LinkageKey, schema: EncodingSchema) -> None:
+        unknown = [f.field for f in schema.fields if f.field not in FIELD_VALUES]
+        if unknown:
+            raise EncodeError(f"encoding schema names unknown Bloom field(s): {', '.join(unknown)}")
+        self.schema = schema
+        m = schema.filter_bits
+        if m % 8:
+            raise EncodeError("filter_bits must be a multiple of 8")
+        # hardening may change the length of the raw filter; the output is always filter_bits
+        self.raw_bits = {"balance": m // 2, "xor_fold": 2 * m}.get(schema.hardening, m)
+        if self.raw_bits % 8:
+            raise EncodeError("filter_bits must be a multiple of 16 for balance hardening")
+        self._hash_key = key.subkey("bloom/hash")
+        self._flip_key = key.subkey("bloom/flip")
+        self._permutation = keyed_permutation(key.subkey("bloom/permute"), m)
+        self._flip = float(
+            schema.hardening_params.get("flip_probability", DEFAULT_FLIP_PROBABILITY)
+        )
+        if not 0.0 <= self._flip <= 1.0:
+            raise EncodeError("hardening parameter flip_probability must lie in [0, 1]")
+        self._cache: dict[tuple[int, str], int] = {}
+        self._gram_cache: dict[tuple[int, str], int] = {}
+
+    # ----------------------------------------------------------------- positions
+    def _gram_mask(self, field_index: int, gram: str) -> int:
+        cache_key = (field_index, gram)
+        mask = self._gram_cache.get(cache_key)
+        if mask is None:
+            spec = self.schema.fields[field_index]
+            label = spec.field.encode("utf-8") + b"\x1f" + gram.encode("utf-8")
+            stream = _keyed_stream(self._hash_key, label, spec.hashes)
+            mask = 0
+            for position in (stream % np.uint64(self.raw_bits)).tolist():
+                mask |= 1 << (self.raw_bits - 1 - position)  # position 0 = first (leftmost) bit
+            self._gram_cache[cache_key] = mask  # the q-gram vocabulary is small
+        return mask
+
+    def _word_mask(self, field_index: int, word: str) -> int:
+        cache_key = (field_index, word)
+        mask = self._cache.get(cache_key)
+        if mask is None:
+            mask = 0
+            for gram in qgrams(word, self.schema.fields[field_index].q):
+                mask |= self._gram_mask(field_index, gram)
+            if len(self._cache) < 1 << 18:  # bound memory: words are many, q-grams few
+                self._cache[cache_key] = mask
+        return mask
+
+    # ----------------------------------------------------------------- filters
+    def raw_matrix(self, people: Sequence[Identity]) -> BoolMatrix:
+        """Unhardened, unpermuted filters of ``people`` as an (n, raw_bits) boolean matrix.
+
+        A filter is the OR of cached per-word bit masks, held as Python ints (a 1024-bit OR is a
+        few machine words), so the per-record work is a handful of dictionary look-ups.
+        """
+        fields = [(i, FIELD_VALUES[spec.field]) for i, spec in enumerate(self.schema.fields)]
+        m = self.raw_bits
+        rows = []
+        for person in people:
+            mask = 0
+            for i, values in fields:
+                for word in values(person):
+                    mask |= self._word_mask(i, word)
+            rows.append(mask.to_bytes(m // 8, "big"))
+        packed = np.frombuffer(b"".join(rows), dtype=np.uint8).reshape(len(rows), m // 8)
+        return np.unpackbits(packed, axis=1).astype(np.bool_)
+
+    def harden(self, raw: BoolMatrix) -> BoolMatrix:
+        """Apply the schema's hardening; the result has ``filter_bits`` columns."""
+        method = self.schema.hardening
+        if method == "none":
+            return raw
+        if method == "balance":
+            return np.concatenate([raw, ~raw], axis=1)
+        if method == "xor_fold":
+            half = raw.shape[1] // 2
+            return raw[:, :half] ^ raw[:, half:]
+        if method == "rule90":
+            return np.roll(raw, 1, axis=1) ^ np.roll(raw, -1, axis=1)
+        return self._bit_flip(raw)
+
+    def _bit_flip(self, raw: BoolMatrix) -> BoolMatrix:
+        """Permanent randomised response (RAPPOR/BLIP-like), keyed and deterministic per filter.
+
+        Each bit is, with probability f, replaced by a random bit. The randomness comes from
+        SHAKE-256 over the flip sub-key and the filter itself (a prefix-keyed SHAKE is a PRF; no
+        length extension), so an identical record always gets the identical filter -- exact
+        duplicates still match exactly and output stays deterministic -- while the hub, lacking
+        the key, cannot tell which bits are noise.
+        """
+        n, m = raw.shape
+        if n == 0 or self._flip == 0.0:
+            return raw
+        packed = np.packbits(raw, axis=1)
+        noise = (
+            np.frombuffer(
+                b"".join(
+                    hashlib.shake_256(self._flip_key + row.tobytes()).digest(2 * m)
+                    for row in packed
+                ),
+                dtype=">u2",
+            )
+            .reshape(n, m)
+            .astype(np.uint16)
+        )
+        # u < T randomises the bit; with T even, the low bit of such a u is itself a fair coin
+        threshold = 2 * round(self._flip * 32768)
+        randomise = noise < threshold
+        random_bits = (noise & 1).astype(np.bool_)
+        return np.where(randomise, random_bits, raw)
+
+    def encode(self, people: Sequence[Identity]) -> list[bytes | None]:
+        """One hardened, permuted filter of ``filter_bits/8`` bytes per person.
+
+        None for a person without any identifier that feeds the filter (an all-zero filter would
+        make every such record look alike).
+        """
+        raw = self.raw_matrix(people)
+        has_bits = cast(list[bool], raw.any(axis=1).tolist())
+        final = self.harden(raw)[:, self._permutation]
+        packed = np.packbits(final, axis=1)
+        return [row.tobytes() if ok else None for row, ok in zip(packed, has_bits, strict=True)]

@@ -1,0 +1,57 @@
+"""One person's identifiers after normalisation: the single input of tokens and Bloom filter."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from zichtbaar.encode import normalise
+from zichtbaar.encode.normalise import DateOfBirth, Surname
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Normalised identifiers; None where the organisation did not know (or wrote garbage)."""
+
+    given_names: str | None = None
+    surname: Surname | None = None
+    dob: DateOfBirth | None = None
+    place_of_birth: str | None = None
+    bsn: str | None = None
+    gender: str | None = None
+
+    @property
+    def full_name(self) -> str | None:
+        """Given names and particle-free surname core: particles are too often left out or moved."""
+        if self.given_names is None or self.surname is None:
+            return None
+        return f"{self.given_names} {self.surname.core}"
+
+
+def identity(
+    given_names: str | None = None,
+    surname: str | None = None,
+    date_of_birth: str | None = None,
+    place_of_birth: str | None = None,
+    bsn: str | None = None,
+    gender: str | None = None,
+    today: dt.date | None = None,
+) -> Identity:
+    """Normalise raw identifiers.
+
+    Raises ``normalise.DateOfBirthError`` for an impossible date of birth; an invalid BSN becomes
+    None (the caller warns, see ``bsn_was_invalid``).
+    """
+    return Identity(
+        given_names=normalise.given_names(given_names),
+        surname=normalise.surname(surname),
+        dob=normalise.date_of_birth(date_of_birth, today),
+        place_of_birth=normalise.place(place_of_birth),
+        bsn=normalise.bsn(bsn),
+        gender=None if gender in (None, "unknown") else gender,
+    )
+
+
+def bsn_was_invalid(raw: str | None, normalised: Identity) -> bool:
+    """True when a BSN was given but failed normalisation (treated as missing, with a warning)."""
+    return raw is not None and raw.strip() != "" and normalised.bsn is None
