@@ -41,7 +41,16 @@ class CodeList:
         return len(self.codes)
 
     def __contains__(self, code: object) -> bool:
-        return any(c.code == code for c in self.codes)
+        return code in self._index
+
+    @property
+    def _index(self) -> frozenset[str]:
+        # Looked up millions of times during encoding and intake: a set, built once per list.
+        cached: frozenset[str] | None = self.__dict__.get("_index_cache")
+        if cached is None:
+            cached = frozenset(c.code for c in self.codes)
+            object.__setattr__(self, "_index_cache", cached)
+        return cached
 
     @property
     def values(self) -> tuple[str, ...]:
