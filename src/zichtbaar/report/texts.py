@@ -1,4 +1,4 @@
-"""Report texts in Dutch and English, and number formatting per language."""
+"""Report and web texts in Dutch and English, and number formatting per language."""
 
 from __future__ import annotations
 
@@ -17,19 +17,46 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "Alle cijfers in dit rapport zijn berekend op een synthetische wereld: het zijn geen echte gegevens.",
         "en": "All figures in this report are computed on a synthetic world: they are not real data.",
     },
+    "contents": {"nl": "Inhoud", "en": "Contents"},
     "summary": {"nl": "Samenvatting", "en": "Summary"},
     "summary_change": {
         "nl": "In {year_to} werden {last} mogelijke slachtoffers geregistreerd, tegen {first} in {year_from} ({change}).",
         "en": "In {year_to}, {last} presumed victims were registered, against {first} in {year_from} ({change}).",
     },
+    "summary_change_unknown": {
+        "nl": "De verandering tussen {year_from} en {year_to} kan niet worden gegeven: een van beide jaartotalen is niet gepubliceerd.",
+        "en": "The change between {year_from} and {year_to} cannot be given: one of the two year totals is not published.",
+    },
+    "summary_minors": {
+        "nl": "In {year} was {share} van de geregistreerde mogelijke slachtoffers minderjarig ({minors} van {total}).",
+        "en": "In {year}, {share} of the registered presumed victims were minors ({minors} of {total}).",
+    },
+    "summary_estimate": {
+        "nl": "Het geschatte totale aantal slachtoffers, geregistreerd en niet geregistreerd, is {total} ({level} betrouwbaarheidsinterval {lower} tot {upper}); {observed} daarvan zijn geregistreerd.",
+        "en": "The estimated total number of victims, registered and unregistered, is {total} ({level} confidence interval {lower} to {upper}); {observed} of them are registered.",
+    },
+    "summary_followup": {
+        "nl": "{label}: {share}.",
+        "en": "{label}: {share}.",
+    },
     "summary_persons": {
         "nl": "Iedere persoon telt één keer, in het jaar van de eerste melding door welke melder ook: meldingen van verschillende organisaties over dezelfde persoon zijn gekoppeld zonder namen te zien.",
         "en": "Each person counts once, in the year of the first report by any reporter: reports from different organisations about the same person are linked without seeing names.",
     },
-    "chapter_victims": {
-        "nl": "Geregistreerde mogelijke slachtoffers",
-        "en": "Registered presumed victims",
+    "chapter_estimate": {
+        "nl": "Geschat totaal aantal slachtoffers",
+        "en": "Estimated total number of victims",
     },
+    "chapter_followup": {"nl": "Vervolg", "en": "Follow-up"},
+    "chart_of": {"nl": "Grafiek: {title}", "en": "Chart: {title}"},
+    "estimate": {"nl": "Schatting", "en": "Estimate"},
+    "lower": {"nl": "Ondergrens", "en": "Lower bound"},
+    "upper": {"nl": "Bovengrens", "en": "Upper bound"},
+    "observed": {"nl": "Geregistreerd", "en": "Registered"},
+    "share": {"nl": "Aandeel", "en": "Share"},
+    "unit_persons": {"nl": "Eenheid: personen.", "en": "Unit: persons."},
+    "unit_registrations": {"nl": "Eenheid: registraties.", "en": "Unit: registrations."},
+    "unit_suspects": {"nl": "Eenheid: verdachten.", "en": "Unit: suspects."},
     "total": {"nl": "Totaal", "en": "Total"},
     "year": {"nl": "Jaar", "en": "Year"},
     "count": {"nl": "Aantal", "en": "Number"},
@@ -37,16 +64,34 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "· = niet gepubliceerd ter bescherming van de privacy (minder dan {min_cell} personen, of herleidbaar uit de totalen).",
         "en": "· = not published to protect privacy (fewer than {min_cell} persons, or recomputable from the totals).",
     },
+    "suppressed_cell": {"nl": "niet gepubliceerd", "en": "not published"},
     "methods": {"nl": "Verantwoording", "en": "Methods"},
+    "methods_linkage_title": {"nl": "Koppeling", "en": "Linkage"},
     "methods_linkage": {
-        "nl": "Koppeling: {registrations} registraties van {orgs} organisaties werden op versleutelde identificatoren (sleutelgebonden tokens en geharde Bloomfilters) ontdubbeld tot {persons} personen; {stats_only} personen zijn alleen bekend uit meldingen zonder grondslag en tellen alleen statistisch mee.",
-        "en": "Linkage: {registrations} registrations from {orgs} organisations were deduplicated on encrypted identifiers (keyed tokens and hardened Bloom filters) into {persons} persons; {stats_only} persons are known only from reports without a legal basis and count for statistics only.",
+        "nl": "{registrations} registraties van {orgs} organisaties werden op versleutelde identificatoren (sleutelgebonden tokens en geharde Bloomfilters) ontdubbeld tot {persons} personen; {stats_only} personen zijn alleen bekend uit meldingen zonder grondslag en tellen alleen statistisch mee.",
+        "en": "{registrations} registrations from {orgs} organisations were deduplicated on encrypted identifiers (keyed tokens and hardened Bloom filters) into {persons} persons; {stats_only} persons are known only from reports without a legal basis and count for statistics only.",
     },
+    "methods_linkage_quality": {
+        "nl": "Kwaliteit van de koppeling (gemeten op gegevens met bekende uitkomst):",
+        "en": "Linkage quality (measured on data with a known answer):",
+    },
+    "methods_estimate_title": {"nl": "Schatting", "en": "Estimation"},
+    "methods_estimate": {
+        "nl": "Het verborgen aantal is geschat met een log-lineair model op de overlap tussen {n_lists} lijsten (meervoudige vangst-hervangst); gekozen model: {model}.",
+        "en": "The hidden number was estimated with a log-linear model of the overlap between {n_lists} lists (multiple systems estimation); selected model: {model}.",
+    },
+    "methods_estimate_diagnostics": {"nl": "Diagnostiek:", "en": "Diagnostics:"},
+    "methods_disclosure_title": {"nl": "Onthullingscontrole", "en": "Disclosure control"},
     "methods_disclosure": {
-        "nl": "Onthullingscontrole: cellen met minder dan {min_cell} personen zijn onderdrukt, en waar een rij dan één onderdrukte cel zou hebben ook de volgende kleinste cel. Alleen rijtotalen worden gepubliceerd.",
-        "en": "Disclosure control: cells with fewer than {min_cell} persons are suppressed, and where a row would then have a single suppressed cell, the next smallest cell too. Only row totals are published.",
+        "nl": "Cellen met minder dan {min_cell} personen zijn onderdrukt, en waar een rij dan één onderdrukte cel zou hebben ook de volgende kleinste cel. Alleen rijtotalen worden gepubliceerd.",
+        "en": "Cells with fewer than {min_cell} persons are suppressed, and where a row would then have a single suppressed cell, the next smallest cell too. Only row totals are published.",
+    },
+    "methods_rules": {
+        "nl": "Toegepaste regels van deze release:",
+        "en": "Rules applied in this release:",
     },
     "generated": {"nl": "Gemaakt met zichtbaar {version}", "en": "Made with zichtbaar {version}"},
+    "page": {"nl": "pagina", "en": "page"},
 }
 
 
@@ -67,6 +112,12 @@ def fmt_int(n: int | None, lang: Lang | str) -> str:
     return s.replace(",", ".") if Lang(lang) is Lang.NL else s
 
 
-def fmt_pct(x: float, lang: Lang | str, signed: bool = True) -> str:
-    s = f"{x:+.0f} %" if signed else f"{x:.0f} %"
+def fmt_pct(x: float, lang: Lang | str, signed: bool = True, digits: int = 0) -> str:
+    """A percentage, e.g. ``+12 %`` (en) or ``12,5 %`` (nl, decimal comma)."""
+    s = f"{x:+.{digits}f} %" if signed else f"{x:.{digits}f} %"
     return s.replace(".", ",") if Lang(lang) is Lang.NL else s
+
+
+def fmt_share(part: int, whole: int, lang: Lang | str) -> str:
+    """``part`` as a percentage of ``whole`` with one decimal."""
+    return fmt_pct(100.0 * part / whole, lang, signed=False, digits=1)

@@ -1,1 +1,1 @@
-"""zichtbaar.web."""
+"""zichtbaar.web: the server-rendered web app and its JSON API."""

@@ -1,0 +1,50 @@
+"""The API for reporters' tools: submit packages with the organisation's API key."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Header, HTTPException, Request, UploadFile
+
+from zichtbaar.errors import ZichtbaarError
+from zichtbaar.store import verify_api_key
+from zichtbaar.web.auth import state
+from zichtbaar.web.queries import quarantine_of, submission_of, submissions_of
+from zichtbaar.web.routes_reporter import ingest_upload, report_dict
+
+router = APIRouter(prefix="/api/v1", tags=["submissions"])
+
+
+def api_org(request: Request, x_api_key: Annotated[str | None, Header()] = None) -> str:
+    """The organisation owning the presented key (header ``X-API-Key``)."""
+    org = verify_api_key(state(request).store, x_api_key) if x_api_key else None
+    if org is None:
+        raise HTTPException(status_code=401, detail="a valid X-API-Key header is required")
+    return org
+
+
+Org = Annotated[str, Depends(api_org)]
+
+
+@router.post("/submissions", status_code=201)
+async def submit(request: Request, org: Org, package: UploadFile = File(...)) -> dict[str, Any]:
+    """Submit a package (.zip of the package directory); returns what happened to every row."""
+    try:
+        report = await ingest_upload(state(request).store, package, org, f"apikey:{org}")
+    except ZichtbaarError as exc:
+        raise HTTPException(status_code=422, detail=str(exc)) from None
+    return report_dict(report)
+
+
+@router.get("/submissions")
+def list_submissions(request: Request, org: Org) -> list[dict[str, Any]]:
+    return [s.as_dict() for s in submissions_of(state(request).store, org)]
+
+
+@router.get("/submissions/{submission_id}")
+def get_submission(request: Request, submission_id: str, org: Org) -> dict[str, Any]:
+    store = state(request).store
+    sub = submission_of(store, org, submission_id)
+    if sub is None:
+        raise HTTPException(status_code=404)
+    return {**sub.as_dict(), "problems": quarantine_of(store, sub.id)}

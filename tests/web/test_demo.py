@@ -1,0 +1,30 @@
+"""Demo accounts: one per role, stable across restarts, and they can log in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from tests.web.factory import WebEnv
+from zichtbaar.store import ROLES
+from zichtbaar.web.demo import DEMO_FILE, ensure_demo_accounts
+
+
+def test_demo_accounts_one_per_role_and_stable(fresh_env: WebEnv, tmp_path: Path) -> None:
+    first = ensure_demo_accounts(fresh_env.store, tmp_path)
+    assert sorted(a.role for a in first) == sorted(ROLES)
+    assert ensure_demo_accounts(fresh_env.store, tmp_path) == first
+    assert (tmp_path / DEMO_FILE).stat().st_mode & 0o077 == 0  # readable by the owner only
+    home = {
+        "reporter": "/reporter",
+        "analyst": "/analyst",
+        "coordinator": "/coordinator",
+        "admin": "/admin",
+    }
+    for a in first:
+        c = TestClient(fresh_env.app)
+        res = c.post(
+            "/login", data={"username": a.username, "password": a.password}, follow_redirects=False
+        )
+        assert res.headers["location"] == home[a.role]
