@@ -1,0 +1,149 @@
+"""``zichtbaar estimate``: multiple systems estimation from a pattern table (or histories)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import typer
+
+from zichtbaar.errors import EstimationError
+from zichtbaar.estimate import (
+    estimate as run_estimate,
+)
+from zichtbaar.estimate import (
+    estimate_strata,
+    patterns_from_histories,
+    read_patterns_csv,
+)
+from zichtbaar.estimate.patterns import COUNT, PatternTable, make_table
+from zichtbaar.standard.codes import minor_adult
+
+MINOR_ADULT = "minor_adult"
+
+
+def _read(path: Path) -> pd.DataFrame:
+    try:
+        return pd.read_csv(path)
+    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise EstimationError(f"cannot read input file: {type(exc).__name__}") from None
+
+
+def _load(path: Path, lists: str | None, covariates: list[str]) -> PatternTable:
+    """Read patterns or histories; ``minor_adult`` is derived from ``age_group`` when asked for."""
+    derive = MINOR_ADULT in covariates
+    if lists:
+        names = [n.strip() for n in lists.split(",") if n.strip()]
+        df = _read(path)
+        if COUNT in df.columns:
+            raise EstimationError("--lists is for person-level histories; this file has counts")
+        if derive and MINOR_ADULT not in df.columns and "age_group" in df.columns:
+            df[MINOR_ADULT] = df["age_group"].fillna("unknown").astype(str).map(minor_adult)
+        return patterns_from_histories(df, names, covariates)
+    if not derive:
+        return read_patterns_csv(path)
+    df = _read(path)
+    if MINOR_ADULT not in df.columns:
+        if "age_group" not in df.columns:
+            raise EstimationError("missing column 'age_group' to derive 'minor_adult'")
+        df[MINOR_ADULT] = df["age_group"].fillna("unknown").astype(str).map(minor_adult)
+        df = df.drop(columns=["age_group"])
+        keys = [c for c in df.columns if c != COUNT]
+        df = df.groupby(keys, sort=True, dropna=False)[COUNT].sum().reset_index()
+    covs = [c for c in df.columns if c != COUNT and not df[c].isin([0, 1]).all()]
+    list_cols = [c for c in df.columns if c != COUNT and c not in covs]
+    return make_table(
+        list_cols,
+        df[list_cols].to_numpy(),
+        df[COUNT].to_numpy(),
+        {c: df[c].to_numpy() for c in covs},
+    )
+
+
+def estimate_cmd(
+    input: Path = typer.Option(
+        ..., "--input", "-i", help="Pattern CSV (0/1 list columns + count)."
+    ),
+    model: str | None = typer.Option(
+        None, "--model", help="'main', or interaction terms like 'A:B,C:D'; selected if absent."
+    ),
+    criterion: str = typer.Option("aic", "--criterion", help="aic or bic."),
+    method: str = typer.Option(
+        "auto",
+        "--method",
+        help="auto, exhaustive, stepwise, bhs (Bales et al.), pvalue (Chan et al.).",
+    ),
+    bootstrap: int = typer.Option(0, "--bootstrap", help="Bootstrap replicates (0: none)."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap."),
+    strata: str | None = typer.Option(None, "--strata", help="Covariate columns, e.g. year,form."),
+    where: list[str] = typer.Option(
+        [],
+        "--where",
+        help="Keep only rows with COL=VALUE (repeatable), e.g. minor_adult=minor (derived from age_group).",
+    ),
+    lists: str | None = typer.Option(
+        None, "--lists", help="Input is person-level histories; these columns are the lists."
+    ),
+    covariate: str | None = typer.Option(
+        None, "--covariate", help="Covariate model: list x COL terms, shared interactions."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Estimate the total (observed + hidden) number of victims."""
+    try:
+        conds = []
+        for w in where:
+            if "=" not in w:
+                raise EstimationError("--where needs COL=VALUE")
+            col, val = w.split("=", 1)
+            conds.append((col.strip(), val.strip()))
+        strata_cols = [s.strip() for s in strata.split(",")] if strata else []
+        covs = list(dict.fromkeys([*strata_cols, *(c for c, _ in conds)]))
+        table = _load(input, lists, covs)
+        for col, val in conds:
+            if col not in table.strata:
+                raise EstimationError(f"no covariate column '{col}' for --where")
+            match = [v for v in set(table.strata[col]) if str(v) == val]
+            table = table.stratum(**{col: match[0] if match else val})
+        kwargs = dict(
+            model=model, criterion=criterion, method=method, bootstrap=bootstrap, seed=seed
+        )
+        if covariate:
+            from zichtbaar.estimate.covariates import estimate_covariate
+
+            if covariate not in covs:
+                table = _load(input, lists, [*covs, covariate])
+                for col, val in conds:
+                    match = [v for v in set(table.strata[col]) if str(v) == val]
+                    table = table.stratum(**{col: match[0] if match else val})
+            cov = estimate_covariate(table, covariate, model or "main", bootstrap, seed)
+            payload: object = cov.to_dict()
+            text = cov.summary()
+        elif strata_cols:
+            results = estimate_strata(table, strata_cols, **kwargs)
+            payload = {
+                "strata": strata_cols,
+                "filter": dict(conds),
+                "estimates": [r.to_dict() for r in results],
+            }
+            text = "\n\n".join(r.summary() for r in results)
+        else:
+            if conds:
+                pooled = table.pooled()
+                table = make_table(table.lists, pooled.patterns, pooled.counts)
+            res = run_estimate(table, **kwargs)  # type: ignore[arg-type]
+            d = res.to_dict()
+            d["filter"] = dict(conds)
+            payload, text = d, res.summary()
+    except EstimationError as exc:
+        if as_json:
+            typer.echo(json.dumps({"error": str(exc)}))
+        else:
+            typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(code=2) from None
+    typer.echo(json.dumps(payload, ensure_ascii=False) if as_json else text)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("estimate")(estimate_cmd)
