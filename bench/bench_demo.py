@@ -7,7 +7,6 @@ import time
 from pathlib import Path
 
 from harness import Measurement, peak_rss_mb, write_results
-
 from zichtbaar.config import settings_from_env
 from zichtbaar.pipeline import run_demo
 

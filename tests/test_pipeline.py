@@ -33,10 +33,10 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoResult:
 
 
 def test_demo_writes_reports_in_both_languages(demo: DemoResult) -> None:
-    assert [p.name for p in demo.reports] == [
-        f"report-{demo.release.name}-nl.html",
-        f"report-{demo.release.name}-en.html",
-    ]
+    assert sorted(p.name for p in demo.reports) == sorted(
+        f"report-{demo.release.name}-{lang}.{fmt}" for lang in ("nl", "en") for fmt in ("html", "pdf")
+    )
+    assert all(p.stat().st_size > 1000 for p in demo.reports)
     nl = demo.reports[0].read_text()
     assert "Binnenlandse seksuele uitbuiting" in nl and "<svg" in nl
     assert demo.rows_submitted > 0

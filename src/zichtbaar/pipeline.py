@@ -18,14 +18,17 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import duckdb
 import pandas as pd
 
 from zichtbaar.config import Settings
 from zichtbaar.disclosure.release import Release, make_release
 from zichtbaar.encode.keys import LinkageKey, new_key, save_key
 from zichtbaar.encode.package import encode_file
-from zichtbaar.errors import ZichtbaarError
+from zichtbaar.errors import EstimationError, ZichtbaarError
+from zichtbaar.estimate.yearly import estimate_per_year, publishable
 from zichtbaar.intake import ingest_package
 from zichtbaar.intake.snapshot import export_snapshot
 from zichtbaar.link.run import RunInfo, open_run, run_linkage
@@ -49,7 +52,11 @@ REGISTER_HOLDERS: dict[str, tuple[str, str]] = {
 }
 """Who holds each external register in the demo (organisation name, reporter type)."""
 
-SUSPECTS_ORG = ("register-suspects", "Openbaar Ministerie, verdachten (synthetisch)", "other_investigative")
+SUSPECTS_ORG = (
+    "register-suspects",
+    "Openbaar Ministerie, verdachten (synthetisch)",
+    "other_investigative",
+)
 
 Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)``: how far a stage is."""
@@ -157,8 +164,13 @@ def run_demo(
     timings["link"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
+    t0 = time.perf_counter()
     con = open_run(settings.runs_dir, run.run_id)
     try:
+        estimates = _estimates(con)
+        tick("estimate", 1, 1)
+        timings["estimate"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
         release = make_release(
             con,
             run.run_id,
@@ -167,7 +179,11 @@ def run_demo(
             config.start_year,
             config.end_year,
             min_cell=settings.min_cell,
-            extra={"linkage": {**run.to_dict(), "organisations": len(seen)}, "synthetic": True},
+            extra={
+                "linkage": {**run.to_dict(), "organisations": len(seen)},
+                "synthetic": True,
+                **estimates,
+            },
         )
     finally:
         con.close()
@@ -175,7 +191,11 @@ def run_demo(
     timings["release"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    reports = [write_report(release, settings.reports_dir, lang) for lang in (Lang.NL, Lang.EN)]
+    reports = [
+        write_report(release, settings.reports_dir, lang, fmt=fmt)
+        for fmt in ("html", "pdf")
+        for lang in (Lang.NL, Lang.EN)
+    ]
     tick("report", 1, 1)
     timings["report"] = time.perf_counter() - t0
     return DemoResult(
@@ -189,6 +209,21 @@ def run_demo(
         rows_quarantined=quarantined,
         timings=timings,
     )
+
+
+def _estimates(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """Per-year MSE estimates over the linked capture histories, in the release's shape.
+
+    The headline estimate is the most recent year with one; every year is kept beside it.
+    """
+    histories = con.execute("SELECT * FROM capture_histories").df()
+    try:
+        per_year = [p for p in (publishable(e) for e in estimate_per_year(histories)) if p]
+    except EstimationError as err:
+        return {"estimate_warning": str(err)}
+    if not per_year:
+        return {}
+    return {"estimate": per_year[-1], "estimate_by_year": per_year}
 
 
 def _key_for(kind: str, key: LinkageKey) -> LinkageKey | None:

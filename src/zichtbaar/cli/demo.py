@@ -13,7 +13,7 @@ from zichtbaar.pipeline import run_demo
 from zichtbaar.report.render import year_totals
 from zichtbaar.standard.codes import FORMS
 
-STAGES = ("synth", "encode", "intake", "link", "release", "report")
+STAGES = ("synth", "encode", "intake", "link", "estimate", "release", "report")
 
 
 def demo(
@@ -45,10 +45,18 @@ def demo(
     run = result.run
     summary = Table(title="Summary", show_header=False)
     summary.add_row("packages submitted", f"{result.packages}")
-    summary.add_row("rows submitted / quarantined", f"{result.rows_submitted:,} / {result.rows_quarantined:,}")
+    summary.add_row(
+        "rows submitted / quarantined", f"{result.rows_submitted:,} / {result.rows_quarantined:,}"
+    )
     summary.add_row("registrations → persons", f"{run.registrations:,} → {run.persons:,}")
     summary.add_row("statistics-only persons", f"{run.statistics_only_persons:,}")
     summary.add_row("register events linked", f"{run.linked_events:,} of {run.register_events:,}")
+    est = result.release.extra.get("estimate")
+    if est:
+        summary.add_row(
+            f"estimated victims {est['year']} (95 % interval)",
+            f"{est['total']:,} ({est['lower']:,}–{est['upper']:,}), {est['observed']:,} registered",
+        )
     summary.add_row("release", result.release.name)
     for stage, seconds in result.timings.items():
         summary.add_row(f"time {stage}", f"{seconds:.1f} s")
@@ -64,6 +72,10 @@ def demo(
     console.print(f"forms of exploitation: {len(FORMS)}; suppressed cells are shown as ·")
     for path in result.reports:
         console.print(f"report: [link=file://{path}]{path}[/]")
+    console.print(
+        "web app on the demo data: [bold]uv run zichtbaar serve --demo[/] "
+        "(prints one demo account per role), then open http://127.0.0.1:8000"
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -300,3 +300,19 @@ def minor_adult(age_group_code: str) -> str:
     if age_group_code == "unknown":
         return "unknown"
     return "minor" if age_group_code in MINOR_AGE_GROUPS else "adult"
+
+
+REPORTER_GROUPS: dict[str, tuple[str, ...]] = {
+    "police": ("police", "kmar"),
+    "inspection": ("labour_inspectorate", "other_investigative"),
+    "care": ("shelter_care", "healthcare"),
+    "youth_municipal": ("youth_care", "municipality"),
+    "other": ("legal_aid", "ngo", "other"),
+}
+"""Reporter types merged into the five lists of multiple systems estimation.
+
+Eleven reporter types are too many lists for sparse data: most overlaps would be empty and the
+interactions unidentifiable. The grouping follows the rapporteur's own estimates, which used a
+handful of lists by kind of organisation (police, inspection, shelters and care, regional
+coordinators and youth care, others).
+"""
