@@ -21,6 +21,15 @@ def _register() -> None:
     from zichtbaar.cli import standard as _standard
 
     _standard.register(app)
+    __import__("zichtbaar.cli.encode", fromlist=["register"]).register(app)
+    __import__("zichtbaar.cli.estimate", fromlist=["register"]).register(app)
+    __import__("zichtbaar.cli.link", fromlist=["register"]).register(app)
+    __import__("zichtbaar.cli.intake", fromlist=["register"]).register(app)
+    __import__("zichtbaar.cli.synth", fromlist=["register"]).register(app)
+    __import__("zichtbaar.cli.report", fromlist=["register"]).register(app)
+    __import__("zichtbaar.cli.release", fromlist=["register"]).register(app)
+    __import__("zichtbaar.cli.serve", fromlist=["register"]).register(app)
+    __import__("zichtbaar.cli.demo", fromlist=["register"]).register(app)
 
 
 _register()

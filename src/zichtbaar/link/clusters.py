@@ -33,3 +33,44 @@ def cluster_ids(ids: list[str], pairs: list[tuple[str, str]]) -> dict[str, str]:
         label: "P" + hashlib.sha256(rid.encode()).hexdigest()[:12] for label, rid in anchor.items()
     }
     return {rid: person[label] for rid, label in zip(ids, labels.tolist(), strict=True)}
+
+
+def carry_over_ids(
+    new: dict[str, str], previous: dict[str, str]
+) -> tuple[dict[str, str], list[tuple[str, str, str]]]:
+    """Give the clusters of a new run the person ids of a previous run, where they survive.
+
+    A new cluster keeps the id of the previous person that shares most of its registrations
+    (ties: the smaller id), provided no other new cluster shares more with that person; so a
+    person whose registrations stay together keeps the id whatever is added. Returns the mapping
+    and the changes ``(kind, previous_id, new_id)``: ``merge`` when a cluster unites registrations
+    of several previous persons, ``split`` when a previous person's registrations end up in
+    several clusters.
+    """
+    overlap: dict[tuple[str, str], int] = {}
+    for rid, cluster in new.items():
+        old = previous.get(rid)
+        if old is not None:
+            overlap[(cluster, old)] = overlap.get((cluster, old), 0) + 1
+    # strongest claims first: each previous id goes to at most one new cluster
+    claims = sorted(overlap.items(), key=lambda kv: (-kv[1], kv[0][1], kv[0][0]))
+    chosen: dict[str, str] = {}
+    taken: set[str] = set()
+    for (cluster, old), _n in claims:
+        if cluster not in chosen and old not in taken:
+            chosen[cluster] = old
+            taken.add(old)
+    changes: list[tuple[str, str, str]] = []
+    olds_of: dict[str, set[str]] = {}
+    clusters_of: dict[str, set[str]] = {}
+    for cluster, old in overlap:
+        olds_of.setdefault(cluster, set()).add(old)
+        clusters_of.setdefault(old, set()).add(cluster)
+    final = {c: chosen.get(c, c) for c in set(new.values())}
+    for cluster, olds in sorted(olds_of.items()):
+        if len(olds) > 1:
+            changes += [("merge", o, final[cluster]) for o in sorted(olds)]
+    for old, clusters in sorted(clusters_of.items()):
+        if len(clusters) > 1:
+            changes += [("split", old, final[c]) for c in sorted(clusters)]
+    return {rid: final[c] for rid, c in new.items()}, changes

@@ -12,30 +12,29 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from zichtbaar.errors import LinkError
-from zichtbaar.link.clusters import cluster_ids
-from zichtbaar.link.pairs import match_pairs
-from zichtbaar.link.rules import MatchRule
+from zichtbaar.link.clusters import carry_over_ids, cluster_ids
+from zichtbaar.link.model import (
+    TOKEN_COLUMNS,
+    LinkModel,
+    predict_increment,
+    prepare_records,
+    train_and_predict,
+)
+from zichtbaar.link.quality import write_quality
 from zichtbaar.standard.codes import REPORTER_TYPES
 from zichtbaar.types import RunId
 
 RUN_DB = "run.duckdb"
 RUN_META = "run.json"
-TOKEN_COLUMNS = (
-    "tok_bsn",
-    "tok_name_dob",
-    "tok_dob",
-    "tok_dob_swapped",
-    "tok_yob",
-    "tok_mob",
-    "tok_dob_day",
-    "tok_pob",
-)
+MODEL_FILE = "splink_model.json"
 
 
 @dataclass(frozen=True)
@@ -50,9 +49,15 @@ class RunInfo:
     linked_events: int
     persons_with_events: int
     suspects: int
+    threshold: float = 0.0
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
+
+
+def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    rows = con.execute(sql).fetchall()  # fetchone would leave the result open for splink
+    return int(rows[0][0]) if rows else 0
 
 
 def _ids(con: duckdb.DuckDBPyConnection, sql: str) -> list[str]:
@@ -63,9 +68,21 @@ def run_linkage(
     snapshot_dir: Path,
     runs_dir: Path,
     run_id: str | None = None,
-    rule: MatchRule | None = None,
+    model: LinkModel | None = None,
+    previous_run: str | None = None,
+    incremental: bool = False,
 ) -> RunInfo:
-    """Link a snapshot (the intake's Parquet export) into a new, immutable run."""
+    """Link a snapshot (the intake's Parquet export) into a new, immutable run.
+
+    Besides the tables, the run directory holds the trained splink model (``splink_model.json``)
+    and its charts (``charts/*.html``). With ``previous_run`` (an id in ``runs_dir``), persons keep
+    that run's person ids unless the new data merges or splits them; the changes are logged in
+    table ``person_id_changes``. With ``incremental`` as well, the previous run's model is
+    reused untrained and only new registrations are scored (against old ones and each other);
+    previous persons are never split, only merged through new registrations.
+    """
+    if incremental and previous_run is None:
+        raise LinkError("an incremental run needs a previous run")
     regs = snapshot_dir / "registrations.parquet"
     if not regs.exists():
         raise LinkError("the snapshot has no registrations.parquet; export a snapshot first")
@@ -74,18 +91,66 @@ def run_linkage(
     if run_dir.exists():
         raise LinkError(f"run '{run_id}' exists already; runs are immutable")
     run_dir.mkdir(parents=True)
-    db = run_dir / RUN_DB
-    con = duckdb.connect(str(db))
+    # splink materialises many intermediate tables: work in memory (spilling to the run
+    # directory), then persist only the run's own tables.
+    previous: dict[str, str] = {}
+    if previous_run is not None:
+        old = open_run(runs_dir, previous_run)
+        previous = {
+            str(r): str(p)
+            for r, p in old.execute(
+                "SELECT registration_id, person_id FROM registration_person"
+            ).fetchall()
+        }
+        old.close()
+    con = duckdb.connect(config={"temp_directory": str(run_dir / "tmp")})
     try:
-        info = _link(con, snapshot_dir, RunId(run_id), rule or MatchRule())
+        previous_model = (
+            runs_dir / previous_run / MODEL_FILE if incremental and previous_run else None
+        )
+        info = _link(
+            con,
+            snapshot_dir,
+            RunId(run_id),
+            model or LinkModel(),
+            run_dir,
+            previous,
+            previous_model,
+        )
+        _persist(con, run_dir / RUN_DB)
     except Exception:
         con.close()
-        db.unlink(missing_ok=True)
-        run_dir.rmdir() if not any(run_dir.iterdir()) else None
+        shutil.rmtree(run_dir, ignore_errors=True)
         raise
     con.close()
+    shutil.rmtree(run_dir / "tmp", ignore_errors=True)
     (run_dir / RUN_META).write_text(json.dumps(info.to_dict(), indent=2) + "\n")
     return info
+
+
+RUN_TABLES = (
+    "registrations",
+    "register_events",
+    "suspects",
+    "registration_person",
+    "persons",
+    "person_events",
+    "capture_histories",
+    "dedupe_predictions",
+    "event_pairs",
+    "link_parameters",
+    "link_weight_histogram",
+    "link_dice_histogram",
+    "link_quality",
+    "person_id_changes",
+)
+
+
+def _persist(con: duckdb.DuckDBPyConnection, db: Path) -> None:
+    con.execute("ATTACH ? AS run_file", [str(db)])
+    for table in RUN_TABLES:
+        con.execute(f"CREATE TABLE run_file.{table} AS SELECT * FROM memory.main.{table}")
+    con.execute("DETACH run_file")
 
 
 def _load(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> None:
@@ -93,7 +158,15 @@ def _load(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> None:
         con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet(?)", [str(path)])
 
 
-def _link(con: duckdb.DuckDBPyConnection, snap: Path, run_id: RunId, rule: MatchRule) -> RunInfo:
+def _link(
+    con: duckdb.DuckDBPyConnection,
+    snap: Path,
+    run_id: RunId,
+    model: LinkModel,
+    run_dir: Path,
+    previous: dict[str, str],
+    previous_model: Path | None = None,
+) -> RunInfo:
     _load(con, "registrations", snap / "registrations.parquet")
     _load(con, "register_events", snap / "register_events.parquet")
     _load(con, "suspects", snap / "suspects.parquet")
@@ -104,18 +177,65 @@ def _link(con: duckdb.DuckDBPyConnection, snap: Path, run_id: RunId, rule: Match
         con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({cols})")
     tokens = ", ".join(TOKEN_COLUMNS)
 
-    # 1. dedupe registrations into persons
-    con.execute(
-        f"CREATE TEMP VIEW recs AS SELECT registration_id AS id, {tokens}, bloom FROM registrations"
+    # 1. dedupe registrations into persons (splink), cluster at the model's threshold
+    prepare_records(
+        con,
+        f"SELECT registration_id AS id, {tokens}, bloom, gender FROM registrations",
+        "link_records",
+        model,
     )
-    n_pairs = match_pairs(con, "recs", "recs", "dedupe_pairs", dedupe=True, rule=rule)
+    if previous_model is None:
+        trained = train_and_predict(con, ["link_records"], model, "dedupe_only")
+    else:
+        con.register("previous_ids", pa.table({"id": list(previous)}))
+        con.execute(
+            "CREATE TABLE link_old AS SELECT * FROM link_records WHERE id IN "
+            "(SELECT id FROM previous_ids)"
+        )
+        con.execute(
+            "CREATE TABLE link_new AS SELECT * FROM link_records WHERE id NOT IN "
+            "(SELECT id FROM previous_ids)"
+        )
+        con.unregister("previous_ids")
+        trained = predict_increment(con, previous_model, "link_old", "link_new", "link_records")
+    con.execute(
+        f"""
+        CREATE TABLE dedupe_predictions AS
+        SELECT id_l, id_r, match_weight, match_probability
+        FROM {trained.predictions.physical_name}
+        """
+    )
+    n_pairs = _count(
+        con, f"SELECT count(*) FROM dedupe_predictions WHERE match_probability >= {model.threshold}"
+    )
     ids = _ids(con, "SELECT registration_id FROM registrations ORDER BY registration_id")
     pairs = [
-        (str(a), str(b)) for a, b in con.execute("SELECT l_id, r_id FROM dedupe_pairs").fetchall()
+        (str(a), str(b))
+        for a, b in con.execute(
+            "SELECT id_l, id_r FROM dedupe_predictions WHERE match_probability >= ?",
+            [model.threshold],
+        ).fetchall()
     ]
+    if previous_model is not None:
+        # incremental: previous persons stay together; only new edges can merge them
+        present = set(ids)
+        anchors: dict[str, str] = {}
+        for rid, person in previous.items():
+            if rid in present:
+                anchor = anchors.setdefault(person, rid)
+                if anchor != rid:
+                    pairs.append((anchor, rid))
     mapping = cluster_ids(ids, pairs)
-    con.execute("CREATE TABLE registration_person (registration_id VARCHAR, person_id VARCHAR)")
-    con.executemany("INSERT INTO registration_person VALUES (?, ?)", list(mapping.items()))
+    mapping, changes = carry_over_ids(mapping, previous) if previous else (mapping, [])
+    con.execute(
+        "CREATE TABLE person_id_changes (kind VARCHAR, previous_id VARCHAR, new_id VARCHAR)"
+    )
+    if changes:
+        con.executemany("INSERT INTO person_id_changes VALUES (?, ?, ?)", changes)
+    rp = pa.table({"registration_id": list(mapping.keys()), "person_id": list(mapping.values())})
+    con.register("rp_arrow", rp)
+    con.execute("CREATE TABLE registration_person AS SELECT * FROM rp_arrow")
+    con.unregister("rp_arrow")
 
     # 2. persons: attributes from the first registration, modes where reporters disagree
     con.execute(
@@ -152,31 +272,53 @@ def _link(con: duckdb.DuckDBPyConnection, snap: Path, run_id: RunId, rule: Match
     )
 
     # 3. link persons to registers: only through registrations that have a legal basis
-    con.execute(
-        f"""
-        CREATE TEMP VIEW eligible AS
-        SELECT rp.person_id || '|' || g.registration_id AS id, {tokens}, g.bloom
-        FROM registrations g JOIN registration_person rp USING (registration_id)
-        JOIN persons p USING (person_id)
-        WHERE g.legal_basis <> 'none' AND NOT p.statistics_only
-        """
-    )
-    con.execute(
-        f"CREATE TEMP VIEW ev AS SELECT event_id AS id, {tokens}, bloom FROM register_events"
-    )
-    if con.execute("SELECT count(*) FROM register_events").fetchone() != (0,):
-        match_pairs(con, "eligible", "ev", "event_pairs", dedupe=False, rule=rule)
+    has_events = _count(con, "SELECT count(*) FROM register_events") > 0
+    if has_events:
+        prepare_records(
+            con,
+            f"""
+            SELECT rp.person_id || '|' || g.registration_id AS id, {tokens}, g.bloom, g.gender
+            FROM registrations g JOIN registration_person rp USING (registration_id)
+            JOIN persons p USING (person_id)
+            WHERE g.legal_basis <> 'none' AND NOT p.statistics_only
+            """,
+            "link_eligible",
+            model,
+        )
+        prepare_records(
+            con,
+            f"SELECT event_id AS id, {tokens}, bloom, gender FROM register_events",
+            "link_events",
+            model,
+        )
+        between = trained.linker.inference.predict_between(
+            trained.db_api.register("link_eligible", table_name="in_link_eligible"),
+            trained.db_api.register("link_events", table_name="in_link_events"),
+            link_type="link_only",
+            threshold_match_probability=model.register_threshold,
+            warning_mode="never",
+        )
+        con.execute(
+            f"""
+            CREATE TABLE event_pairs AS
+            SELECT CASE WHEN contains(id_r, '|') THEN id_r ELSE id_l END AS l_id,
+                   CASE WHEN contains(id_r, '|') THEN id_l ELSE id_r END AS r_id,
+                   match_probability, match_weight
+            FROM {between.physical_name}
+            """
+        )
     else:
         con.execute(
-            "CREATE TABLE event_pairs (l_id VARCHAR, r_id VARCHAR, dice DOUBLE, reason VARCHAR)"
+            "CREATE TABLE event_pairs (l_id VARCHAR, r_id VARCHAR, match_probability DOUBLE,"
+            " match_weight DOUBLE)"
         )
     con.execute(
         """
         CREATE TABLE person_events AS
         WITH best AS (
-            SELECT r_id AS event_id, split_part(l_id, '|', 1) AS person_id, dice,
+            SELECT r_id AS event_id, split_part(l_id, '|', 1) AS person_id,
                    row_number() OVER (PARTITION BY r_id
-                                      ORDER BY dice DESC NULLS LAST, l_id) AS rn
+                                      ORDER BY match_weight DESC, l_id) AS rn
             FROM event_pairs
         )
         SELECT b.person_id, e.event_id, e.org AS register_org, e.event_type, e.event_date,
@@ -186,7 +328,7 @@ def _link(con: duckdb.DuckDBPyConnection, snap: Path, run_id: RunId, rule: Match
         FROM best b JOIN register_events e USING (event_id)
         WHERE b.rn = 1
         """
-        if con.execute("SELECT count(*) FROM register_events").fetchone() != (0,)
+        if has_events
         else "CREATE TABLE person_events (person_id VARCHAR, event_id VARCHAR, register_org VARCHAR,"
         " event_type VARCHAR, event_date DATE)"
     )
@@ -214,9 +356,10 @@ def _link(con: duckdb.DuckDBPyConnection, snap: Path, run_id: RunId, rule: Match
         """
     )
 
+    write_quality(con, trained.linker, model, run_dir)
+
     def count(sql: str) -> int:
-        row = con.execute(sql).fetchone()
-        return int(row[0]) if row else 0
+        return _count(con, sql)
 
     return RunInfo(
         run_id=run_id,
@@ -229,6 +372,7 @@ def _link(con: duckdb.DuckDBPyConnection, snap: Path, run_id: RunId, rule: Match
         linked_events=count("SELECT count(*) FROM person_events"),
         persons_with_events=count("SELECT count(DISTINCT person_id) FROM person_events"),
         suspects=count("SELECT count(*) FROM suspects"),
+        threshold=model.threshold,
     )
 
 

@@ -1,0 +1,74 @@
+"""``zichtbaar link``: link a snapshot into a run; ``zichtbaar link evaluate``: accuracy vs truth."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from zichtbaar.config import get_settings
+from zichtbaar.link.evaluate import accuracy, read_truth
+from zichtbaar.link.model import LinkModel
+from zichtbaar.link.run import latest_run, open_run, run_linkage
+
+link_app = typer.Typer(
+    help="Probabilistic linkage (splink) of a snapshot into persons, events and capture histories.",
+    invoke_without_command=True,
+)
+
+
+@link_app.callback()
+def link(
+    ctx: typer.Context,
+    snapshot: Path | None = typer.Option(None, "--snapshot", help="The intake's snapshot dir."),
+    runs: Path | None = typer.Option(None, "--runs", help="Runs directory (default: home/runs)."),
+    run_id: str | None = typer.Option(None, "--run-id"),
+    threshold: float = typer.Option(LinkModel.threshold, "--threshold", min=0.0, max=1.0),
+    engine: str = typer.Option("duckdb", "--engine", help="duckdb (spark is not available yet)."),
+    previous_run: str | None = typer.Option(
+        None, "--previous-run", help="Keep this run's person ids where the data allows."
+    ),
+    incremental: bool = typer.Option(
+        False, "--incremental", help="Score only new registrations with the previous model."
+    ),
+) -> None:
+    """Link a snapshot into a new, immutable run."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if snapshot is None:
+        raise typer.BadParameter("--snapshot is required", param_hint="--snapshot")
+    if engine != "duckdb":
+        raise typer.BadParameter("only the duckdb engine is available", param_hint="--engine")
+    info = run_linkage(
+        snapshot,
+        runs or get_settings().runs_dir,
+        run_id,
+        model=LinkModel(threshold=threshold),
+        previous_run=previous_run,
+        incremental=incremental,
+    )
+    typer.echo(json.dumps(info.to_dict(), indent=2))
+
+
+@link_app.command("evaluate")
+def evaluate(
+    truth: Path = typer.Option(..., "--truth", exists=True, dir_okay=False),
+    run: str | None = typer.Option(None, "--run", help="Run id (default: the latest)."),
+    runs: Path | None = typer.Option(None, "--runs"),
+) -> None:
+    """Pairwise and cluster precision/recall/F1 of a run against a truth CSV."""
+    runs_dir = runs or get_settings().runs_dir
+    con = open_run(runs_dir, run or latest_run(runs_dir))
+    found = {
+        str(r): str(p)
+        for r, p in con.execute(
+            "SELECT registration_id, person_id FROM registration_person"
+        ).fetchall()
+    }
+    con.close()
+    typer.echo(json.dumps(accuracy(found, read_truth(truth)).to_dict(), indent=2))
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(link_app, name="link")

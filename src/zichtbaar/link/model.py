@@ -1,0 +1,348 @@
+"""The probabilistic linkage model: splink (Fellegi-Sunter) on encodings only.
+
+Comparisons use what organisations send: exact HMAC tokens (BSN, name + date of birth, date of
+birth and its day/month-swapped twin, year/month/day parts, place of birth), the Dice similarity
+of the hardened Bloom filters at several levels, and the coded gender. Blocking joins on tokens
+and on LSH bands of the filters (``lsh.py``). u comes from random sampling, m from EM: no labels.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+from splink.blocking_rule_library import CustomRule
+from splink.internals import expectation_maximisation as splink_em
+from splink.internals.splink_dataframe import SplinkDataFrame
+
+from zichtbaar.link.dialect import DUCKDB, Dialect
+from zichtbaar.link.lsh import LshConfig, band_keys
+
+TOKEN_COLUMNS = (
+    "tok_bsn",
+    "tok_name_dob",
+    "tok_dob",
+    "tok_dob_swapped",
+    "tok_yob",
+    "tok_mob",
+    "tok_dob_day",
+    "tok_pob",
+)
+RECORD_COLUMNS = (*TOKEN_COLUMNS, "bloom_bits", "bloom_n", "gender", "lsh", "lsh_0", "lsh_1")
+
+for _name in ("splink", "splink.internals"):
+    # splink logs SQL at INFO and untrainable levels at WARNING; the quality tables report both
+    logging.getLogger(_name).setLevel(logging.ERROR)
+
+
+@dataclass(frozen=True)
+class LinkModel:
+    """Settings of the linkage model; every default is documented in docs/linkage.md."""
+
+    threshold: float = 0.8
+    """Match probability at or above which two registrations are the same person (chosen on
+    realistic encoded worlds for the best pairwise F1 at precision >= 0.99; docs/linkage.md)."""
+    register_threshold: float = 0.5
+    """Match probability at or above which a register event belongs to a person."""
+    dice_levels: tuple[float, ...] = (0.93, 0.86, 0.78, 0.68, 0.58, 0.45)
+    """Dice similarity levels of the Bloom-filter comparison, strictest first."""
+    lsh: LshConfig = field(default_factory=LshConfig)
+    prior_recall: float = 0.7
+    """Assumed recall of the exact-key rules used to estimate the prior match probability."""
+    m_floor: float = 1e-6
+    """Least m of any level after training (see ``M_U_FLOOR``); 1e-3 and 1e-2 measured no
+    different on FEBRL4."""
+    max_pairs_u: float = 2e6
+    """Random pairs sampled to estimate u."""
+    seed: int = 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _exact(name: str, column: str, label: str) -> dict[str, Any]:
+    return {
+        "output_column_name": name,
+        "comparison_levels": [
+            {
+                "sql_condition": f"{column}_l IS NULL OR {column}_r IS NULL",
+                "label_for_charts": "missing",
+                "is_null_level": True,
+            },
+            {"sql_condition": f"{column}_l = {column}_r", "label_for_charts": label},
+            {"sql_condition": "ELSE", "label_for_charts": "different"},
+        ],
+    }
+
+
+def comparisons(model: LinkModel, dialect: Dialect = DUCKDB) -> list[dict[str, Any]]:
+    """splink comparisons on tokens, Bloom-filter Dice and gender."""
+    dice = dialect.dice_prepared("bloom_bits_l", "bloom_bits_r", "bloom_n_l", "bloom_n_r")
+    dice_levels: list[dict[str, Any]] = [
+        {
+            "sql_condition": "bloom_bits_l IS NULL OR bloom_bits_r IS NULL",
+            "label_for_charts": "missing",
+            "is_null_level": True,
+        }
+    ]
+    dice_levels += [
+        {"sql_condition": f"{dice} >= {t}", "label_for_charts": f"Dice >= {t}"}
+        for t in model.dice_levels
+    ]
+    dice_levels.append({"sql_condition": "ELSE", "label_for_charts": "dissimilar"})
+    dob = {
+        "output_column_name": "dob",
+        "comparison_levels": [
+            {
+                "sql_condition": "tok_yob_l IS NULL OR tok_yob_r IS NULL",
+                "label_for_charts": "missing",
+                "is_null_level": True,
+            },
+            {"sql_condition": "tok_dob_l = tok_dob_r", "label_for_charts": "same date"},
+            {
+                "sql_condition": "tok_dob_l = tok_dob_swapped_r OR tok_dob_swapped_l = tok_dob_r",
+                "label_for_charts": "day/month swapped",
+            },
+            {
+                "sql_condition": "tok_yob_l = tok_yob_r AND tok_mob_l = tok_mob_r",
+                "label_for_charts": "same year and month",
+            },
+            {
+                "sql_condition": "tok_yob_l = tok_yob_r AND tok_dob_day_l = tok_dob_day_r",
+                "label_for_charts": "same year and day",
+            },
+            {"sql_condition": "tok_yob_l = tok_yob_r", "label_for_charts": "same year"},
+            {"sql_condition": "ELSE", "label_for_charts": "different"},
+        ],
+    }
+    gender = {
+        "output_column_name": "gender",
+        "comparison_levels": [
+            {
+                "sql_condition": "gender_l IS NULL OR gender_r IS NULL "
+                "OR gender_l = 'unknown' OR gender_r = 'unknown'",
+                "label_for_charts": "missing",
+                "is_null_level": True,
+            },
+            {"sql_condition": "gender_l = gender_r", "label_for_charts": "same"},
+            {"sql_condition": "ELSE", "label_for_charts": "different"},
+        ],
+    }
+    return [
+        _exact("bsn", "tok_bsn", "same BSN"),
+        _exact("name_dob", "tok_name_dob", "same name and date"),
+        dob,
+        {"output_column_name": "bloom", "comparison_levels": dice_levels},
+        _exact("pob", "tok_pob", "same place"),
+        gender,
+    ]
+
+
+def blocking_rules() -> list[Any]:
+    """Token equality, the swapped date, place with part of the date (a typo in the other part),
+    and LSH bands of the Bloom filters (exploded arrays)."""
+    return [
+        block_on("tok_bsn"),
+        block_on("tok_name_dob"),
+        block_on("tok_dob"),
+        CustomRule("l.tok_dob = r.tok_dob_swapped"),
+        CustomRule("l.tok_dob_swapped = r.tok_dob"),
+        block_on("tok_pob", "tok_yob"),
+        block_on("tok_pob", "tok_mob", "tok_dob_day"),
+        block_on("lsh", arrays_to_explode=["lsh"]),
+    ]
+
+
+def settings(model: LinkModel, link_type: str, dialect: Dialect = DUCKDB) -> SettingsCreator:
+    return SettingsCreator(
+        link_type=link_type,  # type: ignore[arg-type]
+        unique_id_column_name="id",
+        comparisons=comparisons(model, dialect),  # type: ignore[arg-type]
+        blocking_rules_to_generate_predictions=blocking_rules(),
+        retain_matching_columns=False,
+        retain_intermediate_calculation_columns=False,
+        additional_columns_to_retain=[],
+        max_iterations=50,
+    )
+
+
+def prepare_records(
+    con: duckdb.DuckDBPyConnection,
+    source_sql: str,
+    out: str,
+    model: LinkModel,
+    dialect: Dialect = DUCKDB,
+) -> None:
+    """Create table ``out`` (id, tokens, prepared filter, gender, LSH band keys) from a query.
+
+    ``source_sql`` must yield ``id``, the token columns, ``bloom`` and ``gender``.
+    """
+    tokens = ", ".join(TOKEN_COLUMNS)
+    result = con.execute(f"SELECT id, bloom FROM ({source_sql}) ORDER BY id")
+    table: pa.Table = result.to_arrow_table()
+    con.register(
+        "lsh_keys", pa.table({"id": table["id"], "lsh": band_keys(table["bloom"], model.lsh)})
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TABLE {out} AS
+        SELECT s.id, {tokens},
+               {dialect.bloom_bits("s.bloom")} AS bloom_bits,
+               {dialect.bloom_count("s.bloom")} AS bloom_n,
+               s.gender, b.lsh, b.lsh[1] AS lsh_0, b.lsh[2] AS lsh_1
+        FROM ({source_sql}) s JOIN lsh_keys b USING (id)
+        """
+    )
+    con.unregister("lsh_keys")
+
+
+M_U_FLOOR = 1e-6
+"""EM can drive a level's m to exactly 0 (a level seen only among non-matches shrinks
+geometrically until it underflows); splink then refuses the value mid-training, and a weight of
+minus infinity is not evidence anyway. Every m and u is therefore floored, during EM (below) and
+after it."""
+
+
+_EM_LOOKUP = "m_u_records_to_lookup_dict"
+
+
+@contextmanager
+def _floored_em() -> Iterator[None]:
+    """Floor the m/u values of each EM iteration.
+
+    splink 5 offers no hook for this, so the one pure function that turns EM's SQL results into
+    parameters is wrapped for the duration of training.
+    """
+    namespace = vars(splink_em)
+    original = namespace[_EM_LOOKUP]
+
+    def floored(records: list[dict[str, Any]]) -> Any:
+        for record in records:
+            for key in ("m_probability", "u_probability"):
+                value = record.get(key)
+                if isinstance(value, int | float) and value < M_U_FLOOR:
+                    record[key] = M_U_FLOOR
+        return original(records)
+
+    namespace[_EM_LOOKUP] = floored
+    try:
+        yield
+    finally:
+        namespace[_EM_LOOKUP] = original
+
+
+def _floor_probabilities(linker: Linker, m_floor: float) -> None:
+    for comparison in linker._settings_obj.comparisons:  # splink has no public setter
+        for level in comparison.comparison_levels:
+            if level.is_null_level:
+                continue
+            if level.m_probability is not None and level.m_probability < m_floor:
+                level.m_probability = m_floor
+            if level.u_probability is not None and level.u_probability < M_U_FLOOR:
+                level.u_probability = M_U_FLOOR
+
+
+@dataclass
+class Trained:
+    """A trained linker and where its predictions live."""
+
+    linker: Linker
+    db_api: DuckDBAPI
+    predictions: SplinkDataFrame
+
+
+MIN_BSN_PAIRS = 200
+"""Below this many BSN-sharing pairs the second EM session blocks on two LSH bands instead."""
+
+
+def _second_em_block(con: duckdb.DuckDBPyConnection, tables: list[str]) -> Any:
+    """A training block that does not fix the date of birth, so its m values get trained.
+
+    Pairs sharing a BSN are nearly all matches with every other field free to disagree: the best
+    teacher. Without BSNs (or too few), pairs agreeing on two LSH bands (48 bits) serve; one band
+    alone lets in so many look-alike non-matches at 100k records that EM mixes them into m.
+    """
+    union = " UNION ALL ".join(f"SELECT tok_bsn FROM {t}" for t in tables)
+    rows = con.execute(
+        f"SELECT coalesce(sum(c * (c - 1) / 2), 0) FROM (SELECT count(*) AS c FROM ({union}) "
+        "WHERE tok_bsn IS NOT NULL GROUP BY tok_bsn)"
+    ).fetchall()
+    if rows and rows[0][0] >= MIN_BSN_PAIRS:
+        return block_on("tok_bsn")
+    return block_on("lsh_0", "lsh_1")
+
+
+def train_and_predict(
+    con: duckdb.DuckDBPyConnection,
+    tables: list[str],
+    model: LinkModel,
+    link_type: str,
+) -> Trained:
+    """Train u (random sampling) and m (EM, two blocking sessions), then predict all blocked pairs.
+
+    ``predictions`` keeps pairs at or above a low floor (match weight > -10) for the quality
+    report; the caller applies the decision threshold.
+    """
+    db_api = DuckDBAPI(connection=con)
+    frames = [db_api.register(t, table_name=f"in_{t}") for t in tables]
+    linker = Linker(
+        frames if len(frames) > 1 else frames[0],
+        settings(model, link_type),
+        log_level=logging.WARNING,
+    )
+    deterministic: list[Any] = [block_on("tok_bsn"), block_on("tok_name_dob")]
+    linker.training.estimate_probability_two_random_records_match(
+        deterministic, recall=model.prior_recall
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=model.max_pairs_u, seed=model.seed)
+    with _floored_em():
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            block_on("tok_dob", "tok_pob"), fix_probability_two_random_records_match=True
+        )
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            _second_em_block(con, tables), fix_probability_two_random_records_match=True
+        )
+    _floor_probabilities(linker, max(model.m_floor, M_U_FLOOR))
+    predictions = linker.inference.predict(threshold_match_weight=-10, warning_mode="never")
+    return Trained(linker, db_api, predictions)
+
+
+def predict_increment(
+    con: duckdb.DuckDBPyConnection, model_file: Path, old: str, new: str, all_records: str
+) -> Trained:
+    """Score new records against old ones and among themselves with a previous run's model.
+
+    No retraining and no re-scoring of old pairs: splink's ``predict_between`` (new x old) and
+    ``predict_within`` (new x new); ``predictions`` holds both.
+    """
+    db_api = DuckDBAPI(connection=con)
+    linker = Linker(
+        db_api.register(all_records, table_name=f"in_{all_records}"),
+        json.loads(model_file.read_text(encoding="utf-8")),
+        log_level=logging.WARNING,
+    )
+    old_df = db_api.register(old, table_name=f"in_{old}")
+    new_df = db_api.register(new, table_name=f"in_{new}")
+    between = linker.inference.predict_between(
+        new_df, old_df, threshold_match_weight=-10, warning_mode="never"
+    )
+    within = linker.inference.predict_within(
+        new_df, threshold_match_weight=-10, warning_mode="never"
+    )
+    cols = "id_l, id_r, match_weight, match_probability"
+    union = db_api.register(
+        con.sql(
+            f"SELECT {cols} FROM {between.physical_name} "
+            f"UNION ALL SELECT {cols} FROM {within.physical_name}"
+        ).to_arrow_table(),
+        table_name="increment_predictions",
+    )
+    return Trained(linker, db_api, union)

@@ -1,0 +1,94 @@
+"""Quality of a run, stored beside it: parameters, distributions, splink charts.
+
+Nothing here holds an identifier or an encoding: only model parameters, counts and histograms,
+so the quality report can be shown to anyone who may see the run's statistics.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import duckdb
+from splink import Linker
+
+from zichtbaar.link.model import LinkModel
+
+log = logging.getLogger(__name__)
+
+
+def write_quality(
+    con: duckdb.DuckDBPyConnection, linker: Linker, model: LinkModel, run_dir: Path
+) -> None:
+    """Create tables ``link_parameters``, ``link_weight_histogram``, ``link_dice_histogram`` and
+    ``link_quality``; save the splink model and its charts in ``run_dir``."""
+    rows = []
+    for comparison in linker._settings_obj.comparisons:  # splink has no public accessor
+        for level in comparison.comparison_levels:
+            if level.is_null_level:
+                continue
+            rows.append(
+                (
+                    comparison.output_column_name,
+                    level.label_for_charts,
+                    level.m_probability,
+                    level.u_probability,
+                )
+            )
+    con.execute(
+        "CREATE TABLE link_parameters (comparison VARCHAR, level VARCHAR, m DOUBLE, u DOUBLE)"
+    )
+    con.executemany("INSERT INTO link_parameters VALUES (?, ?, ?, ?)", rows)
+    con.execute(
+        """
+        CREATE TABLE link_weight_histogram AS
+        SELECT floor(match_weight)::INTEGER AS weight_bin, count(*)::INTEGER AS pairs
+        FROM dedupe_predictions GROUP BY ALL ORDER BY weight_bin
+        """
+    )
+    con.execute(
+        """
+        CREATE TABLE link_dice_histogram AS
+        SELECT m.rp_same AS same_person, floor(m.dice * 20) / 20 AS dice_bin,
+               count(*)::INTEGER AS pairs
+        FROM (
+            SELECT (a.person_id = b.person_id) AS rp_same,
+                   2.0 * bit_count(l.bloom_bits & r.bloom_bits)
+                       / nullif(l.bloom_n + r.bloom_n, 0) AS dice
+            FROM dedupe_predictions p
+            JOIN link_records l ON l.id = p.id_l
+            JOIN link_records r ON r.id = p.id_r
+            JOIN registration_person a ON a.registration_id = p.id_l
+            JOIN registration_person b ON b.registration_id = p.id_r
+        ) m
+        WHERE m.dice IS NOT NULL
+        GROUP BY ALL ORDER BY same_person, dice_bin
+        """
+    )
+    prior = linker._settings_obj._probability_two_random_records_match
+    con.execute("CREATE TABLE link_quality (key VARCHAR, value VARCHAR)")
+    con.executemany(
+        "INSERT INTO link_quality VALUES (?, ?)",
+        [
+            ("engine", "duckdb"),
+            ("threshold", str(model.threshold)),
+            ("register_threshold", str(model.register_threshold)),
+            ("probability_two_random_records_match", str(prior)),
+            ("model", json.dumps(model.to_dict())),
+        ],
+    )
+    linker.misc.save_model_to_json(str(run_dir / "splink_model.json"), overwrite=True)
+    charts = run_dir / "charts"
+    charts.mkdir(exist_ok=True)
+    makers = {
+        "match_weights": linker.visualisations.match_weights_chart,
+        "m_u_parameters": linker.visualisations.m_u_parameters_chart,
+    }
+    for name, make in makers.items():
+        try:
+            chart = make()
+            chart.save(str(charts / f"{name}.html"))  # type: ignore[attr-defined]
+            chart.save(str(charts / f"{name}.json"))  # type: ignore[attr-defined]
+        except Exception as exc:  # a chart is a convenience; never fail a run for it
+            log.warning("could not save chart %s: %s", name, type(exc).__name__)
