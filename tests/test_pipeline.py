@@ -34,7 +34,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoResult:
 
 def test_demo_writes_reports_in_both_languages(demo: DemoResult) -> None:
     assert sorted(p.name for p in demo.reports) == sorted(
-        f"report-{demo.release.name}-{lang}.{fmt}" for lang in ("nl", "en") for fmt in ("html", "pdf")
+        f"report-{demo.release.name}-{lang}.{fmt}"
+        for lang in ("nl", "en")
+        for fmt in ("html", "pdf")
     )
     assert all(p.stat().st_size > 1000 for p in demo.reports)
     nl = demo.reports[0].read_text()
@@ -78,7 +80,12 @@ def test_no_identifier_reaches_the_hub(demo: DemoResult) -> None:
     persons = pd.read_csv(demo.world_dir / "truth" / "persons.csv", dtype=str)
     text = _hub_text(demo.home)
     words = set(re.findall(r"[^\W_]+", text))
-    vocabulary = {w for cl in CODE_LISTS.values() for c in cl for w in re.findall(r"[^\W_]+", f"{c.code} {c.nl} {c.en}".lower())}
+    vocabulary = {
+        w
+        for cl in CODE_LISTS.values()
+        for c in cl
+        for w in re.findall(r"[^\W_]+", f"{c.code} {c.nl} {c.en}".lower())
+    }
 
     name_parts = {
         w

@@ -23,7 +23,9 @@ def _histories(n_per_year: dict[int, int], p: float, seed: int) -> pd.DataFrame:
 
 
 def test_groups_merge_reporter_types_into_five_lists() -> None:
-    df = pd.DataFrame({"rt_police": [1, 0, 0], "rt_kmar": [0, 1, 0], "rt_ngo": [0, 0, 1], "year": 2020})
+    df = pd.DataFrame(
+        {"rt_police": [1, 0, 0], "rt_kmar": [0, 1, 0], "rt_ngo": [0, 0, 1], "year": 2020}
+    )
     grouped, lists = group_histories(df)
     assert lists == ["police", "other"]  # groups nobody is on are left out
     assert grouped["police"].tolist() == [1, 1, 0]
