@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from pathlib import Path
@@ -9,13 +10,12 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+from pypdf import PdfReader
 
 from zichtbaar.config import settings_from_env
 from zichtbaar.errors import ZichtbaarError
 from zichtbaar.pipeline import DemoResult, run_demo
 from zichtbaar.standard.codes import CODE_LISTS
-
-HUB_PARTS = ("zichtbaar.sqlite", "snapshots", "runs", "releases", "reports")
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +28,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoResult:
         scale=0.05,
         progress=lambda stage, done, total: stages.append(stage),
     )
-    assert {"synth", "encode", "intake", "link", "release", "report"} <= set(stages)
+    assert {"synth", "encode", "intake", "link", "estimate", "release", "report"} <= set(stages)
     return result
 
 
@@ -53,40 +53,87 @@ def test_persons_are_close_to_the_truth(demo: DemoResult) -> None:
     assert abs(demo.run.persons - true_persons) / true_persons < 0.05
 
 
-def _hub_text(home: Path) -> str:
-    """Everything the hub side wrote, as text (decompressing Parquet and reading databases)."""
+DATA_PARTS = ("zichtbaar.sqlite", "snapshots", "runs", "releases")
+"""Hub-side files that hold data; reports are rendered from releases and checked separately."""
+
+
+def _text_columns(df: pd.DataFrame) -> str:
+    """The frame as CSV without binary columns (Bloom filters are random bits: the encoder's
+    tests prove they carry no readable identifier; their bytes would only give chance hits)."""
+    keep = [
+        c for c in df.columns if not df[c].map(lambda v: isinstance(v, bytes | bytearray)).any()
+    ]
+    return df[keep].to_csv()
+
+
+def _json_values(node: object) -> list[str]:
+    """The values of a JSON document (its keys are settings names, not data)."""
+    if isinstance(node, dict):
+        return [v for child in node.values() for v in _json_values(child)]
+    if isinstance(node, list):
+        return [v for child in node for v in _json_values(child)]
+    return [str(node)]
+
+
+def _hub_data_text(home: Path) -> str:
+    """Every data file the hub side wrote, as text (decompressing Parquet, reading databases)."""
     chunks: list[str] = []
-    for part in HUB_PARTS:
+    for part in DATA_PARTS:
         root = home / part
         files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
         for f in files:
+            if f.parent.name == "charts" or f.name == "splink_model.json":
+                continue  # the model's parameters and chart specs: no rows, only settings
             if f.suffix == ".parquet":
-                chunks.append(pd.read_parquet(f).to_csv())
+                chunks.append(_text_columns(pd.read_parquet(f)))
             elif f.suffix == ".duckdb":
                 con = duckdb.connect(str(f), read_only=True)
                 for (table,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall():
-                    chunks.append(con.execute(f'SELECT * FROM "{table}"').df().to_csv())
+                    if table.startswith("link_"):
+                        continue  # model parameters and histograms: settings and aggregates
+                    chunks.append(_text_columns(con.execute(f'SELECT * FROM "{table}"').df()))
                 con.close()
             elif f.suffix == ".sqlite":
                 db = sqlite3.connect(f)
-                chunks.extend(db.iterdump())
+                chunks.extend(db.iterdump())  # blobs come out as X'..' hex: no chance words
                 db.close()
+            elif f.suffix == ".json":
+                chunks.extend(_json_values(json.loads(f.read_text(encoding="utf-8"))))
+            elif f.suffix == ".jsonl":
+                for line in f.read_text(encoding="utf-8").splitlines():
+                    chunks.extend(_json_values(json.loads(line)))
+            elif f.suffix == ".csv":
+                chunks.append(f.read_text(encoding="utf-8"))
             else:
-                chunks.append(f.read_bytes().decode("utf-8", errors="replace"))
+                raise AssertionError(f"unexpected hub file type: {f.name}")
     return "\n".join(chunks).lower()
+
+
+def _report_text(reports: list[Path]) -> str:
+    chunks = []
+    for f in reports:
+        if f.suffix == ".pdf":
+            chunks.extend(page.extract_text() for page in PdfReader(f).pages)
+        else:
+            chunks.append(f.read_text(encoding="utf-8"))
+    return "\n".join(chunks).lower()
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[^\W_]+", text))
 
 
 def test_no_identifier_reaches_the_hub(demo: DemoResult) -> None:
     persons = pd.read_csv(demo.world_dir / "truth" / "persons.csv", dtype=str)
-    text = _hub_text(demo.home)
-    words = set(re.findall(r"[^\W_]+", text))
-    vocabulary = {
-        w
-        for cl in CODE_LISTS.values()
-        for c in cl
-        for w in re.findall(r"[^\W_]+", f"{c.code} {c.nl} {c.en}".lower())
-    }
-
+    organisations = pd.read_csv(demo.world_dir / "reporters" / "organisations.csv", dtype=str)
+    text = _hub_data_text(demo.home)
+    words = _words(text)
+    # Words the hub may hold for other reasons: codes and labels, organisation ids and names.
+    vocabulary = _words(
+        " ".join(f"{c.code} {c.nl} {c.en}" for cl in CODE_LISTS.values() for c in cl).lower()
+        + " ".join(organisations["org"]).lower()
+        + " ".join(organisations["name"]).lower()
+    )
     name_parts = {
         w
         for col in ("given_names", "surname", "alias_surname")
@@ -95,7 +142,7 @@ def test_no_identifier_reaches_the_hub(demo: DemoResult) -> None:
         if len(w) >= 4
     } - vocabulary
     leaked_names = name_parts & words
-    assert not leaked_names, f"{len(leaked_names)} name parts found on the hub side"
+    assert not leaked_names, f"{len(leaked_names)} name parts found in hub data"
 
     bsns = set(persons["bsn"].dropna())
     assert bsns and not (bsns & words), "a BSN reached the hub side"
@@ -108,8 +155,29 @@ def test_no_identifier_reaches_the_hub(demo: DemoResult) -> None:
     assert old_dobs and not any(d in text for d in old_dobs), "a date of birth reached the hub side"
 
 
+def test_no_person_appears_in_the_reports(demo: DemoResult) -> None:
+    persons = pd.read_csv(demo.world_dir / "truth" / "persons.csv", dtype=str).dropna(
+        subset=["given_names", "surname"]
+    )
+    text = _report_text(demo.reports)
+    full_names = {
+        f"{g} {s}".lower() for g, s in zip(persons["given_names"], persons["surname"], strict=True)
+    }
+    assert not any(n in text for n in full_names)
+    assert not (set(persons["bsn"].dropna()) & _words(text))
+
+
 def test_demo_refuses_a_home_that_is_not_a_demo(tmp_path: Path) -> None:
     (tmp_path / "precious.txt").write_text("not a demo")
     with pytest.raises(ZichtbaarError, match="not from a demo"):
         run_demo(settings_from_env({"ZICHTBAAR_HOME": str(tmp_path)}), scale=0.01)
     assert (tmp_path / "precious.txt").exists()
+
+
+def test_the_leak_check_sees_a_planted_name(tmp_path: Path) -> None:
+    """The scan must be able to fail: a name hidden in a snapshot's Parquet file is found."""
+    (tmp_path / "snapshots").mkdir()
+    pd.DataFrame({"note": ["x Wilhelmina y"], "bloom": [b"\x00\x01"]}).to_parquet(
+        tmp_path / "snapshots" / "s.parquet"
+    )
+    assert "wilhelmina" in _words(_hub_data_text(tmp_path))
