@@ -118,3 +118,17 @@ def test_coordinator_lists_releases(env: WebEnv, clients: dict[str, TestClient])
     assert names == {"plain", "full"}
     html = clients["coordinator"].get("/coordinator").text
     assert ">plain</th>" in html and ">full</th>" in html
+
+
+def test_sdmx_download_holds_the_published_values(
+    clients: dict[str, TestClient], env: WebEnv
+) -> None:
+    rel = latest_release(env.releases_dir)
+    assert rel is not None
+    name = next(iter(rel.tables))
+    res = clients["analyst"].get(f"/analyst/sdmx/{name}.csv")
+    assert res.status_code == 200
+    lines = res.text.strip().splitlines()
+    assert lines[0].startswith("STRUCTURE,STRUCTURE_ID,ACTION")
+    assert len(lines) - 1 == len(rel.tables[name].data)
+    assert clients["reporter"].get(f"/analyst/sdmx/{name}.csv").status_code == 403

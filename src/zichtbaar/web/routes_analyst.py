@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from zichtbaar.disclosure.release import Release
+from zichtbaar.disclosure.sdmx import to_sdmx_csv
 from zichtbaar.report.render import write_report
 from zichtbaar.standard.codes import CODE_LISTS
 from zichtbaar.types import Lang
@@ -126,6 +127,20 @@ def analyst_csv(request: Request, table: str, user: Analyst) -> Response:
         csv,
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{rel.name}-{table}.csv"'},
+    )
+
+
+@router.get("/analyst/sdmx/{table}.csv")
+def analyst_sdmx(request: Request, table: str, user: Analyst) -> Response:
+    """A released table as SDMX-CSV, for statistics offices (same protected values as the CSV)."""
+    rel = _latest(request)
+    if rel is None or table not in rel.tables:
+        raise HTTPException(status_code=404)
+    released = rel.tables[table]
+    return Response(
+        to_sdmx_csv(released.data, released.dims, released.name),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{rel.name}-{table}.sdmx.csv"'},
     )
 
 
