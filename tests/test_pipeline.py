@@ -181,3 +181,23 @@ def test_the_leak_check_sees_a_planted_name(tmp_path: Path) -> None:
         tmp_path / "snapshots" / "s.parquet"
     )
     assert "wilhelmina" in _words(_hub_data_text(tmp_path))
+
+
+def test_demo_release_is_in_the_audit_log(demo: DemoResult) -> None:
+    from sqlalchemy import text
+
+    from zichtbaar.store import open_store, verify_audit
+
+    store = open_store(settings=settings_from_env({"ZICHTBAAR_HOME": str(demo.home)}))
+    try:
+        report = verify_audit(store)
+        assert report.ok, report.problems
+        with store.engine.connect() as conn:
+            refs = conn.execute(
+                text("SELECT object_ref FROM audit_log WHERE action = 'release_made'")
+            ).fetchall()
+    finally:
+        store.close()
+    assert [r[0] for r in refs] == [
+        f"release:{demo.release.name} run:{demo.run.run_id} method:{demo.release.rules['method']}"
+    ]

@@ -24,7 +24,7 @@ import duckdb
 import pandas as pd
 
 from zichtbaar.config import Settings
-from zichtbaar.disclosure.release import Release, make_release
+from zichtbaar.disclosure.release import Release, audit_release, make_release
 from zichtbaar.encode.keys import LinkageKey, new_key, save_key
 from zichtbaar.encode.package import encode_file
 from zichtbaar.errors import EstimationError, ZichtbaarError
@@ -187,6 +187,11 @@ def run_demo(
         )
     finally:
         con.close()
+    store = open_store(settings.database_url, settings=settings)
+    try:
+        audit_release(store, release, ACTOR)
+    finally:
+        store.close()
     tick("release", 1, 1)
     timings["release"] = time.perf_counter() - t0
 

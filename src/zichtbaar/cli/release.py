@@ -8,11 +8,12 @@ from rich.table import Table
 
 from zichtbaar.config import get_settings
 from zichtbaar.disclosure.protect import METHODS
-from zichtbaar.disclosure.release import make_release
+from zichtbaar.disclosure.release import audit_release, make_release
 from zichtbaar.errors import ZichtbaarError
 from zichtbaar.link.run import latest_run, open_run
 from zichtbaar.stats import DETAIL, REGISTRY
 from zichtbaar.stats.registry import TableRegistry
+from zichtbaar.store import open_store
 from zichtbaar.types import Lang
 
 
@@ -72,6 +73,11 @@ def release(
             )
         finally:
             con.close()
+        store = open_store(settings=settings)
+        try:
+            audit_release(store, rel, actor="cli")
+        finally:
+            store.close()
     except ZichtbaarError as e:
         typer.echo(f"error: {e}", err=True)
         raise typer.Exit(1) from None

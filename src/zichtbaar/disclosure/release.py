@@ -24,6 +24,7 @@ from zichtbaar.disclosure.sdmx import to_sdmx_csv
 from zichtbaar.errors import ReleaseError
 from zichtbaar.stats.followup import median_days_to_first_help
 from zichtbaar.stats.registry import REGISTRY, TableDefinition, TableRegistry
+from zichtbaar.store import Store, append_audit
 
 RELEASE_META = "release.json"
 RELEASE_LOG = "releases.log.jsonl"
@@ -274,3 +275,17 @@ def load_release(releases_dir: Path, name: str) -> Release:
         tables=tables,
         extra=meta.get("extra", {}),
     )
+
+
+def audit_release(store: Store, release: Release, actor: str) -> int:
+    """Record a release in the operational store's hash-chained audit log; returns its sequence.
+
+    The entry names the release, its run and its method; never a number from it.
+    """
+    with store.engine.begin() as conn:
+        return append_audit(
+            conn,
+            actor,
+            "release_made",
+            f"release:{release.name} run:{release.run_id} method:{release.rules.get('method')}",
+        )
