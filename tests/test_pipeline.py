@@ -41,6 +41,8 @@ def test_demo_writes_reports_in_both_languages(demo: DemoResult) -> None:
     assert all(p.stat().st_size > 1000 for p in demo.reports)
     nl = demo.reports[0].read_text()
     assert "Binnenlandse seksuele uitbuiting" in nl and "<svg" in nl
+    assert "Uitvoering van het programma" in nl  # the programme chapter, from the seed
+    assert demo.release.extra["estimate"]["lower"] <= demo.release.extra["estimate"]["total"]
     assert demo.rows_submitted > 0
     assert demo.run.persons < demo.run.registrations  # linkage merged duplicates
 

@@ -32,6 +32,7 @@ from zichtbaar.estimate.yearly import estimate_per_year, publishable
 from zichtbaar.intake import ingest_package
 from zichtbaar.intake.snapshot import export_snapshot
 from zichtbaar.link.run import RunInfo, open_run, run_linkage
+from zichtbaar.programme import SEED, load_programme, parse_yaml, save_programme, snapshot
 from zichtbaar.report.render import write_report
 from zichtbaar.store import add_organisation, open_store, register_key_id
 from zichtbaar.synth.config import WorldConfig
@@ -145,6 +146,10 @@ def run_demo(
                 add_organisation(store, org, name, rtype, ACTOR)
                 seen.add(org)
         register_key_id(store, key.key_id, ACTOR)
+        # The coordinator's side: the public 2018 programme, with its statuses as published.
+        with store.engine.begin() as conn:
+            save_programme(conn, parse_yaml(SEED.read_text(encoding="utf-8")), ACTOR)
+            programme = snapshot(load_programme(conn))
         submitted = quarantined = 0
         for i, (org, _, pkg) in enumerate(packages):
             report = ingest_package(store, pkg, org, ACTOR)
@@ -182,6 +187,7 @@ def run_demo(
             extra={
                 "linkage": {**run.to_dict(), "organisations": len(seen)},
                 "synthetic": True,
+                "programme": programme,
                 **estimates,
             },
         )

@@ -19,6 +19,7 @@ from zichtbaar.report.findings import (
     published_int,
     year_totals,
 )
+from zichtbaar.report.programme_chapter import chapter_context
 from zichtbaar.report.texts import fmt_int, fmt_pct, t
 from zichtbaar.standard.codes import CODE_LISTS
 from zichtbaar.types import Lang
@@ -159,6 +160,11 @@ def report_context(release: Release, lang: Lang | str) -> dict[str, Any]:
         "linkage_text": _linkage_text(link, lang),
         "linkage_quality": dict(link.get("quality") or {}) if isinstance(link, dict) else {},
         "version": _version(),
+        "programme": (
+            chapter_context(release.extra["programme"], lang)
+            if "programme" in release.extra
+            else None
+        ),
     }
 
 

@@ -11,7 +11,13 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from starlette.middleware.sessions import SessionMiddleware
 
 from zichtbaar.store import Store, verify_password
-from zichtbaar.web import routes_admin, routes_analyst, routes_api, routes_reporter
+from zichtbaar.web import (
+    routes_admin,
+    routes_analyst,
+    routes_api,
+    routes_programme,
+    routes_reporter,
+)
 from zichtbaar.web.auth import ROLE_HOME, LoginRequiredError, WebState, lang_of, user_of
 from zichtbaar.web.pages import page
 from zichtbaar.web.texts import ui
@@ -96,5 +102,6 @@ def create_app(
     app.include_router(routes_reporter.router)
     app.include_router(routes_analyst.router)
     app.include_router(routes_admin.router)
+    app.include_router(routes_programme.router)
     app.include_router(routes_api.router)
     return app
