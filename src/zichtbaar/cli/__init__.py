@@ -30,6 +30,7 @@ def _register() -> None:
     __import__("zichtbaar.cli.release", fromlist=["register"]).register(app)
     __import__("zichtbaar.cli.serve", fromlist=["register"]).register(app)
     __import__("zichtbaar.cli.demo", fromlist=["register"]).register(app)
+    __import__("zichtbaar.cli.submit", fromlist=["register"]).register(app)
     __import__("zichtbaar.cli.programme", fromlist=["register"]).register(app)
 
 
