@@ -7,6 +7,7 @@ for them. Unless a table says otherwise it counts persons, in the year of their 
 
 from __future__ import annotations
 
+from zichtbaar.standard.codes import CODE_LISTS, EVENT_TYPES
 from zichtbaar.stats.registry import REGISTRY, TableDefinition, TableRegistry
 
 DETAIL = TableRegistry()
@@ -182,8 +183,8 @@ for _help in HELP_TYPES:
     REGISTRY.add(
         TableDefinition(
             name=f"followup_{_help}_by_year",
-            title_nl=f"Opvolging: tijd tot eerste {_help} na eerste melding, per jaar",
-            title_en=f"Follow-up: time to first {_help} after first registration, per year",
+            title_nl=f"Opvolging: tijd tot eerste {EVENT_TYPES.label(_help, 'nl').lower()} na eerste melding, per jaar",
+            title_en=f"Follow-up: time to first {EVENT_TYPES.label(_help, 'en').lower()} after first registration, per year",
             dims=("year", "timing"),
             requires=("person_events.event_type",),
             sql=_help_sql(_help, None),
@@ -197,8 +198,8 @@ for _group in ("form", "minor_adult"):
     DETAIL.add(
         TableDefinition(
             name=f"followup_by_year_{_group}",
-            title_nl=f"Opvolging: tijd tot eerste hulp naar {_group}",
-            title_en=f"Follow-up: time to first help by {_group}",
+            title_nl=f"Opvolging: tijd tot eerste hulp naar {CODE_LISTS[_group].title('nl').lower()}",
+            title_en=f"Follow-up: time to first help by {CODE_LISTS[_group].title('en').lower()}",
             dims=("year", "help", _group, "timing"),
             strata=("year", "help"),
             max_contributions=len(HELP_TYPES),  # once per help type
