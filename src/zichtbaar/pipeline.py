@@ -18,14 +18,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import duckdb
 import pandas as pd
 
 from zichtbaar.config import Settings
 from zichtbaar.disclosure.release import Release, audit_release, make_release
-from zichtbaar.encode.keys import LinkageKey, new_key, save_key
+from zichtbaar.encode.keys import new_key, save_key
 from zichtbaar.encode.package import encode_file
 from zichtbaar.errors import EstimationError, ZichtbaarError
 from zichtbaar.estimate.yearly import estimate_per_year, publishable
@@ -34,6 +34,7 @@ from zichtbaar.intake.snapshot import export_snapshot
 from zichtbaar.link.run import RunInfo, open_run, run_linkage
 from zichtbaar.programme import SEED, load_programme, parse_yaml, save_programme, snapshot
 from zichtbaar.report.render import write_report
+from zichtbaar.standard.models import PackageKind
 from zichtbaar.store import add_organisation, open_store, register_key_id
 from zichtbaar.synth.config import WorldConfig
 from zichtbaar.synth.world import build_world, write_world
@@ -126,11 +127,12 @@ def run_demo(
     key = new_key()
     save_key(key, reporter_dir / "linkage.key")
     jobs = _encode_jobs(world_dir, world.organisations)
-    packages: list[tuple[str, str, Path]] = []
-    for i, (org, rtype, kind, src) in enumerate(jobs):
-        out = reporter_dir / "packages" / org
-        encode_file(src, _key_for(kind, key), org, rtype, kind, out)  # type: ignore[arg-type]
-        packages.append((org, rtype, out))
+    packages: list[Path] = []
+    for i, job in enumerate(jobs):
+        out = reporter_dir / "packages" / job.org
+        job_key = None if job.kind == "suspects" else key  # suspects carry no identifiers
+        encode_file(job.source, job_key, job.org, job.reporter_type, job.kind, out)
+        packages.append(out)
         tick("encode", i + 1, len(jobs))
     timings["encode"] = time.perf_counter() - t0
 
@@ -138,21 +140,16 @@ def run_demo(
     t0 = time.perf_counter()
     store = open_store(settings.database_url, settings=settings)
     try:
-        names = dict(zip(world.organisations["org"], world.organisations["name"], strict=True))
-        seen: set[str] = set()
-        for org, rtype, _ in packages:
-            if org not in seen:
-                name = names.get(org) or _register_name(org)
-                add_organisation(store, org, name, rtype, ACTOR)
-                seen.add(org)
+        for job in jobs:  # one package per organisation
+            add_organisation(store, job.org, job.name, job.reporter_type, ACTOR)
         register_key_id(store, key.key_id, ACTOR)
         # The coordinator's side: the public 2018 programme, with its statuses as published.
         with store.engine.begin() as conn:
             save_programme(conn, parse_yaml(SEED.read_text(encoding="utf-8")), ACTOR)
             programme = snapshot(load_programme(conn))
         submitted = quarantined = 0
-        for i, (org, _, pkg) in enumerate(packages):
-            report = ingest_package(store, pkg, org, ACTOR)
+        for i, (job, pkg) in enumerate(zip(jobs, packages, strict=True)):
+            report = ingest_package(store, pkg, job.org, ACTOR)
             submitted += report.row_count
             quarantined += report.quarantined
             tick("intake", i + 1, len(packages))
@@ -185,7 +182,7 @@ def run_demo(
             config.end_year,
             min_cell=settings.min_cell,
             extra={
-                "linkage": {**run.to_dict(), "organisations": len(seen)},
+                "linkage": {**run.to_dict(), "organisations": len(jobs)},
                 "synthetic": True,
                 "programme": programme,
                 **estimates,
@@ -237,26 +234,30 @@ def _estimates(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     return {"estimate": per_year[-1], "estimate_by_year": per_year}
 
 
-def _key_for(kind: str, key: LinkageKey) -> LinkageKey | None:
-    return None if kind == "suspects" else key
+class EncodeJob(NamedTuple):
+    """One file an organisation holds, and how it is encoded."""
+
+    org: str
+    name: str
+    reporter_type: str
+    kind: PackageKind
+    source: Path
 
 
-def _register_name(org: str) -> str:
-    code = org.removeprefix("register-")
-    if org == SUSPECTS_ORG[0]:
-        return SUSPECTS_ORG[1]
-    return REGISTER_HOLDERS[code][0]
-
-
-def _encode_jobs(world_dir: Path, organisations: pd.DataFrame) -> list[tuple[str, str, str, Path]]:
-    """(org, reporter type, package kind, source file) for every file an organisation holds."""
+def _encode_jobs(world_dir: Path, organisations: pd.DataFrame) -> list[EncodeJob]:
+    """Every file an organisation holds in the world: reporters, register holders, prosecution."""
     jobs = [
-        (str(org), str(rtype), "registrations", world_dir / "reporters" / f"{org}.csv")
-        for org, rtype in zip(organisations["org"], organisations["reporter_type"], strict=True)
+        EncodeJob(
+            str(org), str(name), str(rtype), "registrations", world_dir / "reporters" / f"{org}.csv"
+        )
+        for org, name, rtype in zip(
+            organisations["org"], organisations["name"], organisations["reporter_type"], strict=True
+        )
     ]
-    for code, (_, rtype) in REGISTER_HOLDERS.items():
+    for code, (name, rtype) in REGISTER_HOLDERS.items():
         path = world_dir / "registers" / f"{code}.csv"
         if path.exists():
-            jobs.append((f"register-{code}", rtype, "register_events", path))
-    jobs.append((SUSPECTS_ORG[0], SUSPECTS_ORG[2], "suspects", world_dir / "suspects.csv"))
+            jobs.append(EncodeJob(f"register-{code}", name, rtype, "register_events", path))
+    org, name, rtype = SUSPECTS_ORG
+    jobs.append(EncodeJob(org, name, rtype, "suspects", world_dir / "suspects.csv"))
     return jobs
