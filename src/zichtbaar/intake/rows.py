@@ -16,34 +16,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic_core import PydanticUndefined
 
-from zichtbaar.standard.codes import (
-    AGE_GROUPS,
-    CONVICTIONS,
-    DUBLIN_STATUSES,
-    EVENT_TYPES,
-    FORMS,
-    GENDERS,
-    LEGAL_BASES,
-    NATIONALITY_GROUPS,
-    PROSECUTION_DECISIONS,
-    REGIONS,
-    CodeList,
-)
 from zichtbaar.standard.countries import NATIONALITY_GROUP_OF
-from zichtbaar.standard.models import RECORD_MODEL_OF_KIND, TOKEN_PATTERN
+from zichtbaar.standard.models import RECORD_MODEL_OF_KIND, TOKEN_PATTERN, code_list_of_field
 
-CODE_LIST_OF_FIELD: dict[str, CodeList] = {
-    "gender": GENDERS,
-    "nationality_group": NATIONALITY_GROUPS,
-    "age_group": AGE_GROUPS,
-    "form": FORMS,
-    "region": REGIONS,
-    "legal_basis": LEGAL_BASES,
-    "event_type": EVENT_TYPES,
-    "dublin_status": DUBLIN_STATUSES,
-    "prosecution_decision": PROSECUTION_DECISIONS,
-    "conviction": CONVICTIONS,
-}
+CODE_LIST_OF_FIELD = code_list_of_field()
+"""Which code list guards which coded field, read from the record models."""
 DATE_FIELDS = frozenset({"registration_date", "event_date"})
 """Dates that may not lie in the future (for events the hub is stricter than the model)."""
 INT_RANGES: dict[str, tuple[int, int]] = {"year": (1990, 2100), "age": (12, 100)}

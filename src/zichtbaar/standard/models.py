@@ -14,7 +14,8 @@ reports by the intake, which never echoes an input value.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
@@ -54,22 +55,39 @@ def _enum(code_list: CodeList) -> Any:
     return Field(json_schema_extra={"enum": list(code_list.values)})
 
 
+@dataclass(frozen=True)
+class CodedBy:
+    """Annotation marker naming the code list that guards a field, so other stages (the intake's
+    column-wise checks) ask the model instead of restating which list guards which field."""
+
+    code_list: CodeList
+
+
 def _check_nationality(value: str) -> str:
     if value.upper() not in NATIONALITY_GROUP_OF:
         raise ValueError("not an ISO 3166-1 alpha-3 code")
     return value.upper()
 
 
-GenderCode = Annotated[str, _checker(GENDERS), _enum(GENDERS)]
-FormCode = Annotated[str, _checker(FORMS), _enum(FORMS)]
-RegionCode = Annotated[str, _checker(REGIONS), _enum(REGIONS)]
-LegalBasisCode = Annotated[str, _checker(LEGAL_BASES), _enum(LEGAL_BASES)]
-AgeGroupCode = Annotated[str, _checker(AGE_GROUPS), _enum(AGE_GROUPS)]
-NationalityGroupCode = Annotated[str, _checker(NATIONALITY_GROUPS), _enum(NATIONALITY_GROUPS)]
-EventTypeCode = Annotated[str, _checker(EVENT_TYPES), _enum(EVENT_TYPES)]
-DublinCode = Annotated[str, _checker(DUBLIN_STATUSES), _enum(DUBLIN_STATUSES)]
-DecisionCode = Annotated[str, _checker(PROSECUTION_DECISIONS), _enum(PROSECUTION_DECISIONS)]
-ConvictionCode = Annotated[str, _checker(CONVICTIONS), _enum(CONVICTIONS)]
+GenderCode = Annotated[str, CodedBy(GENDERS), _checker(GENDERS), _enum(GENDERS)]
+FormCode = Annotated[str, CodedBy(FORMS), _checker(FORMS), _enum(FORMS)]
+RegionCode = Annotated[str, CodedBy(REGIONS), _checker(REGIONS), _enum(REGIONS)]
+LegalBasisCode = Annotated[str, CodedBy(LEGAL_BASES), _checker(LEGAL_BASES), _enum(LEGAL_BASES)]
+AgeGroupCode = Annotated[str, CodedBy(AGE_GROUPS), _checker(AGE_GROUPS), _enum(AGE_GROUPS)]
+NationalityGroupCode = Annotated[
+    str, CodedBy(NATIONALITY_GROUPS), _checker(NATIONALITY_GROUPS), _enum(NATIONALITY_GROUPS)
+]
+EventTypeCode = Annotated[str, CodedBy(EVENT_TYPES), _checker(EVENT_TYPES), _enum(EVENT_TYPES)]
+DublinCode = Annotated[
+    str, CodedBy(DUBLIN_STATUSES), _checker(DUBLIN_STATUSES), _enum(DUBLIN_STATUSES)
+]
+DecisionCode = Annotated[
+    str,
+    CodedBy(PROSECUTION_DECISIONS),
+    _checker(PROSECUTION_DECISIONS),
+    _enum(PROSECUTION_DECISIONS),
+]
+ConvictionCode = Annotated[str, CodedBy(CONVICTIONS), _checker(CONVICTIONS), _enum(CONVICTIONS)]
 NationalityCode = Annotated[
     str,
     AfterValidator(_check_nationality),
@@ -202,3 +220,26 @@ RECORD_MODEL_OF_KIND: dict[str, type[BaseModel]] = {
     "register_events": RegisterEvent,
     "suspects": SuspectCase,
 }
+
+
+def _coded_by(annotation: Any) -> CodeList | None:
+    """The code list in an annotation, looking inside ``X | None`` and ``Annotated``."""
+    for meta in getattr(annotation, "__metadata__", ()):
+        if isinstance(meta, CodedBy):
+            return meta.code_list
+    for arg in get_args(annotation):
+        found = _coded_by(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def code_list_of_field() -> dict[str, CodeList]:
+    """Which code list guards each coded field of the hub record models."""
+    out: dict[str, CodeList] = {}
+    for model in RECORD_MODEL_OF_KIND.values():
+        for name, info in model.model_fields.items():
+            code_list = _coded_by(info.rebuild_annotation())
+            if code_list is not None:
+                out[name] = code_list
+    return out
