@@ -1,0 +1,73 @@
+"""Scoring: what share of records an attack re-identified (definitions in docs/attacks.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from bench.attacks.data import Person, Target, field_grams
+from bench.attacks.pattern_mining import Footprint, PatternResult
+from bench.attacks.token_alignment import TokenResult
+
+
+def share(guesses: list[Any], truth: list[Any]) -> float:
+    """Share of records whose (non-None) guess equals the truth."""
+    if not truth:
+        return 0.0
+    return sum(1 for g, t in zip(guesses, truth, strict=True) if g is not None and g == t) / len(
+        truth
+    )
+
+
+def bigram_labels_correct(
+    target: Target, footprints: list[Footprint], result: PatternResult
+) -> tuple[int, int]:
+    """(correctly labelled, labelled) footprints: a label is correct when the records holding
+    the footprint are, by Jaccard >= 0.5, the records whose plain text holds that bigram."""
+    right = 0
+    for i, (fld, gram) in result.matched.items():
+        truth = np.array([gram in field_grams(p, fld) for p in target.truth])
+        members = footprints[i].members
+        union = (truth | members).sum()
+        if union and (truth & members).sum() / union >= 0.5:
+            right += 1
+    return right, len(result.matched)
+
+
+def summarise(
+    target: Target,
+    footprints: list[Footprint],
+    pattern: PatternResult,
+    tokens: TokenResult,
+    frequency: list[tuple[str, str] | None],
+) -> dict[str, float | int]:
+    truth: list[Person] = target.truth
+    names = [p.name for p in truth]
+    dob = [
+        (
+            tokens.guesses["tok_yob"][i],
+            tokens.guesses["tok_mob"][i],
+            tokens.guesses["tok_dob_day"][i],
+        )
+        for i in range(len(truth))
+    ]
+    name_dob = [
+        (g, d) if g is not None and None not in d else None
+        for g, d in zip(pattern.guesses, dob, strict=True)
+    ]
+    right, labelled = bigram_labels_correct(target, footprints, pattern)
+    return {
+        "records": len(truth),
+        "reid_name": share(pattern.guesses, names),
+        "reid_name_dob": share(name_dob, [(p.name, (p.year, p.month, p.day)) for p in truth]),
+        "given_names_correct": share(pattern.given_guesses, [p.given_names for p in truth]),
+        "surname_correct": share(pattern.surname_guesses, [p.surname for p in truth]),
+        "footprints": len(footprints),
+        "bigrams_labelled": labelled,
+        "bigrams_labelled_correctly": right,
+        "frequency_attack_reid_name": share(frequency, names),
+        "tokens_pob_correct": tokens.correct["tok_pob"],
+        "tokens_yob_correct": tokens.correct["tok_yob"],
+        "tokens_all_four_correct": tokens.all_correct,
+        "tokens_all_four_correct_unique": tokens.all_correct_unique,
+    }
