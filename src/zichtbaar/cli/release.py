@@ -7,6 +7,7 @@ from rich.console import Console
 from rich.table import Table
 
 from zichtbaar.config import get_settings
+from zichtbaar.disclosure.differencing import MODES
 from zichtbaar.disclosure.protect import METHODS
 from zichtbaar.disclosure.release import audit_release, make_release
 from zichtbaar.errors import ZichtbaarError
@@ -43,6 +44,11 @@ def release(
     estimate_minors: bool = typer.Option(
         False, "--estimate-minors", help="Add the MSE estimate of minors (domestic sexual)."
     ),
+    differencing: str = typer.Option(
+        "protect",
+        "--differencing",
+        help=f"Against earlier releases: one of {', '.join(MODES)} (suppression only).",
+    ),
 ) -> None:
     """Protect the monitor tables of a linkage run and store them as a release."""
     settings = get_settings()
@@ -70,6 +76,7 @@ def release(
                 epsilon=epsilon,
                 privacy_budget=budget,
                 estimate_minors=estimate_minors,
+                differencing=differencing,
             )
         finally:
             con.close()

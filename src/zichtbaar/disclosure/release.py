@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,8 +18,9 @@ import duckdb
 import pandas as pd
 
 from zichtbaar.disclosure.budget import PrivacyLedger
+from zichtbaar.disclosure.differencing import MODES, Published, suppress_across_releases
 from zichtbaar.disclosure.minors import published_minors_estimate
-from zichtbaar.disclosure.protect import METHODS, noisy_table, round_table, suppress_table
+from zichtbaar.disclosure.protect import METHODS, noisy_table, round_table
 from zichtbaar.disclosure.rules import Rules
 from zichtbaar.disclosure.sdmx import to_sdmx_csv
 from zichtbaar.errors import ReleaseError
@@ -80,6 +82,7 @@ def make_release(
     privacy_budget: float | None = None,
     time_limit: float = 30.0,
     estimate_minors: bool = False,
+    differencing: str = "protect",
 ) -> Release:
     """Compute, protect and store the monitor tables of a run as release ``name``.
 
@@ -89,6 +92,10 @@ def make_release(
     tables, charged to the run's ``privacy_budget`` in the ledger before anything is computed).
     ``estimate_minors`` adds the MSE estimate of minors in domestic sexual exploitation to
     ``extra["minors_domestic_sexual_estimated"]`` (needs the run's capture histories).
+    ``differencing`` (suppression only): every release already in ``releases_dir`` is an
+    attacker's too; ``protect`` suppresses more where differencing with one of them would
+    disclose, ``refuse`` raises naming the table and the earlier release, ``off`` skips the check
+    (only to demonstrate the attack). See docs/disclosure-attacks.md.
     """
     if not _NAME.match(name):
         raise ReleaseError("a release name uses lowercase letters, digits, '.', '_' and '-' only")
@@ -99,7 +106,10 @@ def make_release(
         raise ReleaseError("the first year of a release lies after its last year")
     if method not in METHODS:
         raise ReleaseError(f"unknown disclosure method; use one of {', '.join(METHODS)}")
+    if differencing not in MODES:
+        raise ReleaseError(f"unknown differencing mode; use one of {', '.join(MODES)}")
     rules_obj = Rules(min_cell=min_cell, group_disclosure=group_disclosure)
+    earlier: list[Release] = []
     definitions = [d for d in registry if table_names is None or d.name in table_names]
     if method == "dp":
         # DP needs a bound on what one person adds; tables without one are left out, and said so.
@@ -113,6 +123,14 @@ def make_release(
             secondary="MILP, Fischetti-Salazar cutting planes (scipy HiGHS)",
             audit="LP interval audit passed",
         )
+        earlier = [
+            r for r in published_releases(releases_dir) if r.rules.get("method") == "suppression"
+        ]
+        if differencing != "off":
+            rules["differencing"] = {
+                "mode": differencing,
+                "checked_against": [r.name for r in earlier],
+            }
     elif method == "rounding":
         rules.update(rounding_base=rounding_base, additive=False)
     else:
@@ -133,7 +151,25 @@ def make_release(
     tables: dict[str, ReleasedTable] = {}
     for definition in definitions:
         raw = definition.compute(con, year_from, year_to)
-        protected = _protect(definition, raw, method, rules_obj, rounding_base, rules, time_limit)
+        if method == "suppression":
+            protected = suppress_across_releases(
+                definition.name,
+                raw,
+                definition.dims,
+                run_id,
+                [
+                    Published(r.name, r.run_id, r.tables[definition.name].data)
+                    for r in earlier
+                    if definition.name in r.tables
+                ],
+                strata=definition.strata,
+                hierarchy=definition.hierarchy,
+                rules=rules_obj,
+                mode=differencing,
+                time_limit=time_limit,
+            )
+        else:
+            protected = _protect(definition, raw, method, rounding_base, rules)
         data = protected[[*definition.dims, "value", "suppressed"]].reset_index(drop=True)
         tables[definition.name] = ReleasedTable(
             definition.name,
@@ -183,15 +219,12 @@ def _protect(
     definition: TableDefinition,
     raw: pd.DataFrame,
     method: str,
-    rules: Rules,
     base: int,
     meta: dict[str, Any],
-    time_limit: float,
 ) -> pd.DataFrame:
+    """Rounding or DP noise (suppression goes through ``suppress_across_releases``)."""
     args = (raw, definition.dims)
     kw: dict[str, Any] = {"strata": definition.strata, "hierarchy": definition.hierarchy}
-    if method == "suppression":
-        return suppress_table(*args, rules=rules, time_limit=time_limit, **kw)
     if method == "rounding":
         return round_table(*args, base=base, **kw)
     return noisy_table(
@@ -218,6 +251,8 @@ def _log(releases_dir: Path, release: Release) -> None:
 
 def _write(release: Release, target: Path) -> None:
     tmp = target.with_name(target.name + ".partial")
+    # A ``.partial`` left by a killed earlier attempt was never published: start afresh.
+    shutil.rmtree(tmp, ignore_errors=True)
     (tmp / "tables").mkdir(parents=True, exist_ok=False)
     meta = {
         "name": release.name,
@@ -246,6 +281,17 @@ def _write(release: Release, target: Path) -> None:
     (tmp / RELEASE_META).write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
     # The rename makes the release appear whole or not at all.
     tmp.rename(target)
+
+
+def published_releases(releases_dir: Path) -> list[Release]:
+    """Every complete release in ``releases_dir`` (a ``.partial`` one was never published)."""
+    if not releases_dir.is_dir():
+        return []
+    return [
+        load_release(releases_dir, d.name)
+        for d in sorted(releases_dir.iterdir())
+        if d.is_dir() and not d.name.endswith(".partial") and (d / RELEASE_META).exists()
+    ]
 
 
 def load_release(releases_dir: Path, name: str) -> Release:

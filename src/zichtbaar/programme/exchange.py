@@ -79,6 +79,10 @@ def parse_yaml(text: str) -> Programme:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark is not None else 0
         raise ProgrammeFileError([Problem(line, "-", e.problem or "invalid YAML")]) from None
+    except (yaml.YAMLError, ValueError, OverflowError) as e:
+        # Found by tests/fuzz: a control character (ReaderError, no mark) or a date YAML parses
+        # but Python cannot hold (year 0) must be a refusal too.
+        raise ProgrammeFileError([Problem(0, "-", f"invalid YAML ({type(e).__name__})")]) from None
     if root is None or not isinstance(data, dict):
         raise ProgrammeFileError([Problem(1, "-", "expected a mapping with programme keys")])
     try:
@@ -102,6 +106,13 @@ def dump_yaml(programme: Programme) -> str:
 
 def parse_csv(text: str, base: Programme) -> Programme:
     """Apply measure rows from CSV to ``base`` (new or replaced measures); goals are kept."""
+    try:
+        return _parse_csv(text, base)
+    except csv.Error:  # found by tests/fuzz: e.g. a bare carriage return inside a field
+        raise ProgrammeFileError([Problem(0, "-", "malformed CSV")]) from None
+
+
+def _parse_csv(text: str, base: Programme) -> Programme:
     reader = csv.DictReader(io.StringIO(text))
     missing = [c for c in ("id", "action_line", "title") if c not in (reader.fieldnames or [])]
     if missing:
@@ -114,7 +125,10 @@ def parse_csv(text: str, base: Programme) -> Programme:
     problems: list[Problem] = []
     for row in reader:
         line = reader.line_num
-        data: dict[str, Any] = {k: v for k, v in row.items() if k is not None and v not in ("",)}
+        # A short row fills missing cells with None (found by tests/fuzz): treat them as empty.
+        data: dict[str, Any] = {
+            k: v for k, v in row.items() if k is not None and v is not None and v != ""
+        }
         if "partners" in data:
             data["partners"] = [p.strip() for p in data["partners"].split(PARTNER_SEP)]
         old = existing.get(str(data.get("id", "")))

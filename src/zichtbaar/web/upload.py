@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 
 from zichtbaar.errors import PackageError
@@ -32,7 +34,22 @@ def unpack_package(zip_path: Path, into: Path) -> Path:
             p = PurePosixPath(m.filename)
             if p.is_absolute() or ".." in p.parts or (m.external_attr >> 16) & 0o170000 == 0o120000:
                 raise PackageError("the .zip holds a path outside the package directory")
-        zf.extractall(into)
+        try:
+            zf.extractall(into)
+        except (
+            zipfile.BadZipFile,
+            EOFError,
+            ValueError,
+            NotImplementedError,
+            RuntimeError,
+            zlib.error,
+        ) as exc:
+            # Damaged or encrypted members (found by tests/fuzz): a refusal, not a crash.
+            raise PackageError(f"the .zip cannot be unpacked ({type(exc).__name__})") from None
+        except OSError as exc:
+            if exc.errno != errno.EINVAL:  # a bad offset in the zip; disk full stays an OSError
+                raise
+            raise PackageError("the .zip cannot be unpacked (bad member offset)") from None
     manifests = list(into.rglob(MANIFEST_FILE))
     if len(manifests) != 1:
         raise PackageError("the .zip must hold exactly one package (one manifest.json)")
