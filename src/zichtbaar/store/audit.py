@@ -1,7 +1,9 @@
 """The append-only, hash-chained audit log.
 
-Each entry's hash covers the previous entry's hash, so modifying, inserting or deleting an entry
-breaks the chain from that point on. Entries carry an object *reference* (``submission:<id>``,
+Each entry's hash covers the previous entry's hash, so modifying, inserting, reordering or deleting
+an entry breaks the chain from that point on. Deleting the newest entries (the tail) leaves a shorter
+chain that still recomputes: only an *anchor* kept outside the store (the head hash and entry count,
+published with each release) reveals that, see ``AuditAnchor``. Entries carry an object *reference* (``submission:<id>``,
 ``withdrawal:<id>``), never an identifier, a token or a key.
 """
 
@@ -57,8 +59,43 @@ class AuditReport:
     problems: list[str] = field(default_factory=list)
 
 
-def verify_chain(conn: Connection) -> AuditReport:
+@dataclass(frozen=True)
+class AuditAnchor:
+    """The head of the chain (newest hash and entry count), to be kept outside the store.
+
+    Written ``HASH:COUNT``; a later chain must still hold entry ``COUNT`` with exactly that hash.
+    """
+
+    head_hash: str
+    count: int
+
+    def __str__(self) -> str:
+        return f"{self.head_hash}:{self.count}"
+
+    @classmethod
+    def parse(cls, text: str) -> AuditAnchor:
+        digest, sep, count = text.strip().rpartition(":")
+        if not sep or len(digest) != 64 or not count.isdigit():
+            raise ValueError("an anchor is written HASH:COUNT (64 hex characters, a count)")
+        try:
+            int(digest, 16)
+        except ValueError:
+            raise ValueError("an anchor's hash is 64 hex characters") from None
+        return cls(digest.lower(), int(count))
+
+
+def audit_head(conn: Connection) -> AuditAnchor:
+    """The current head: what to publish so that a later deletion of the tail is detectable."""
+    last = conn.execute(
+        select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
+    ).first()
+    return AuditAnchor(GENESIS, 0) if last is None else AuditAnchor(str(last[1]), int(last[0]))
+
+
+def verify_chain(conn: Connection, anchor: AuditAnchor | None = None) -> AuditReport:
+    """Recompute the chain; with ``anchor``, also check the anchored entry is still there, unchanged."""
     problems: list[str] = []
+    anchored: str | None = GENESIS if anchor is not None and anchor.count == 0 else None
     prev = GENESIS
     expected_seq = 1
     n = 0
@@ -83,6 +120,16 @@ def verify_chain(conn: Connection) -> AuditReport:
             problems.append(f"entry {seq}: does not follow the previous entry's hash")
         if entry_hash(prev_hash, seq, at, actor, action, ref) != digest:
             problems.append(f"entry {seq}: content does not match its hash (modified)")
+        if anchor is not None and seq == anchor.count:
+            anchored = digest
         prev = digest
         expected_seq = seq + 1
+    if anchor is not None:
+        if n < anchor.count or anchored is None:
+            problems.append(
+                f"the chain has {n} entries but the anchor records {anchor.count}"
+                " (newest entries deleted)"
+            )
+        elif anchored != anchor.head_hash:
+            problems.append(f"entry {anchor.count}: does not match the anchor's hash (rewritten)")
     return AuditReport(entries=n, ok=not problems, problems=problems)

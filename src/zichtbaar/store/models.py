@@ -19,6 +19,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -104,6 +105,23 @@ class Submission(Base):
     status: Mapped[str] = mapped_column(String(32))
 
 
+def _one_current(table: str, key: str) -> Index:
+    """At most one current version per (organisation, key): two concurrent submissions touching
+    the same record cannot both leave a "current" row (the later one fails and is re-run).
+
+    A partial unique index, which SQLite and PostgreSQL both support.
+    """
+    where = text('"current"')
+    return Index(
+        f"uq_{table}_one_current",
+        "org_id",
+        key,
+        unique=True,
+        sqlite_where=where,
+        postgresql_where=where,
+    )
+
+
 class _Versioned:
     """Columns every stored record shares: who sent it, which version, from which submission."""
 
@@ -129,7 +147,10 @@ class _Encoded:
 
 class Registration(_Versioned, _Encoded, Base):
     __tablename__ = "registrations"
-    __table_args__ = (Index("ix_registrations_org_record", "org_id", "record_id", "current"),)
+    __table_args__ = (
+        Index("ix_registrations_org_record", "org_id", "record_id", "current"),
+        _one_current("registrations", "record_id"),
+    )
     record_id: Mapped[str] = mapped_column(String(64))
     registration_date: Mapped[dt.date] = mapped_column(Date)
     gender: Mapped[str] = mapped_column(String(32))
@@ -143,7 +164,10 @@ class Registration(_Versioned, _Encoded, Base):
 
 class StoredRegisterEvent(_Versioned, _Encoded, Base):
     __tablename__ = "register_events"
-    __table_args__ = (Index("ix_register_events_org_record", "org_id", "record_id", "current"),)
+    __table_args__ = (
+        Index("ix_register_events_org_record", "org_id", "record_id", "current"),
+        _one_current("register_events", "record_id"),
+    )
     record_id: Mapped[str] = mapped_column(String(64))
     event_date: Mapped[dt.date] = mapped_column(Date)
     event_type: Mapped[str] = mapped_column(String(32))
@@ -156,7 +180,10 @@ class StoredRegisterEvent(_Versioned, _Encoded, Base):
 
 class StoredSuspect(_Versioned, Base):
     __tablename__ = "suspects"
-    __table_args__ = (Index("ix_suspects_org_case", "org_id", "case_id", "current"),)
+    __table_args__ = (
+        Index("ix_suspects_org_case", "org_id", "case_id", "current"),
+        _one_current("suspects", "case_id"),
+    )
     case_id: Mapped[str] = mapped_column(String(64))
     year: Mapped[int] = mapped_column(Integer)
     form: Mapped[str] = mapped_column(String(32))
@@ -185,6 +212,20 @@ class Withdrawal(Base):
     reason: Mapped[str] = mapped_column(String(32))
     withdrawn_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     removed_rows: Mapped[int] = mapped_column(Integer)
+
+
+class WebSession(Base):
+    """A signed-in browser session, so that logout and expiry hold on the server side.
+
+    The cookie carries a random session id; only its SHA-256 is stored, so a copy of the store
+    cannot be replayed as a cookie.
+    """
+
+    __tablename__ = "web_sessions"
+    sid_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class AuditEntry(Base):

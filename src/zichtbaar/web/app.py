@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
+import hashlib
+import re
 import secrets
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from fastapi import FastAPI, Form, HTTPException, Request
+from fastapi import Depends, FastAPI, Form, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.middleware.sessions import SessionMiddleware
 
-from zichtbaar.store import Store, verify_password
+from zichtbaar.store import Store, append_audit, verify_password
 from zichtbaar.web import (
     routes_admin,
     routes_analyst,
@@ -18,9 +23,60 @@ from zichtbaar.web import (
     routes_programme,
     routes_reporter,
 )
-from zichtbaar.web.auth import ROLE_HOME, LoginRequiredError, WebState, lang_of, user_of
-from zichtbaar.web.pages import page
+from zichtbaar.web.auth import (
+    ROLE_HOME,
+    SESSION_IDLE,
+    SESSION_MAX,
+    LoginRequiredError,
+    WebState,
+    csrf_guard,
+    end_session,
+    lang_of,
+    start_session,
+    user_of,
+)
+from zichtbaar.web.pages import ENV, page
 from zichtbaar.web.texts import ui
+from zichtbaar.web.throttle import SlidingWindow
+
+LOGIN_FAILURES = 5  # per account and per client ...
+LOGIN_WINDOW = 15 * 60  # ... in any 15 minutes
+SUBMISSIONS_PER_MINUTE = 300  # per API key: far above a tool's need, stops a runaway loop
+
+
+def _style_hash() -> str:
+    """CSP hash of the one inline stylesheet (in base.html.j2), so no 'unsafe-inline' is needed."""
+    source = ENV.loader.get_source(ENV, "base.html.j2")[0] if ENV.loader else ""
+    found = re.search(r"<style>(.*?)</style>", source, re.DOTALL)
+    if found is None:
+        return ""
+    digest = base64.b64encode(hashlib.sha256(found.group(1).encode()).digest()).decode()
+    return f" 'sha256-{digest}'"
+
+
+SECURITY_HEADERS = {
+    # No script at all (the app works without JavaScript); only the known inline stylesheet.
+    "content-security-policy": (
+        f"default-src 'self'; script-src 'self'; style-src 'self'{_style_hash()}; "
+        "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
+        "frame-ancestors 'none'"
+    ),
+    "x-frame-options": "DENY",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "cross-origin-opener-policy": "same-origin",
+}
+PAGE_ONLY = {"content-security-policy", "x-frame-options", "cross-origin-opener-policy"}
+# The interactive API docs load Swagger UI's script and style from a CDN and inline a bootstrap.
+DOCS_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "style-src 'self' https://cdn.jsdelivr.net; img-src 'self' data: https://fastapi.tiangolo.com; "
+    "frame-ancestors 'none'"
+)
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
 
 
 def create_app(
@@ -29,6 +85,10 @@ def create_app(
     reports_dir: Path,
     secret_key: str | None = None,
     https_only: bool = False,
+    session_idle: dt.timedelta = SESSION_IDLE,
+    session_max: dt.timedelta = SESSION_MAX,
+    login_failures: int = LOGIN_FAILURES,
+    submissions_per_minute: int = SUBMISSIONS_PER_MINUTE,
 ) -> FastAPI:
     """The app over ``store`` and the releases in ``releases_dir``.
 
@@ -39,8 +99,29 @@ def create_app(
         docs_url="/api/docs",
         openapi_url="/api/openapi.json",
         redoc_url=None,
+        dependencies=[Depends(csrf_guard)],
     )
-    app.state.web = WebState(store, releases_dir, reports_dir)
+    app.state.web = WebState(store, releases_dir, reports_dir, session_idle, session_max)
+    failed_by_account = SlidingWindow(login_failures, LOGIN_WINDOW)
+    failed_by_client = SlidingWindow(login_failures, LOGIN_WINDOW)
+    app.state.submissions = SlidingWindow(submissions_per_minute, 60)
+
+    @app.middleware("http")
+    async def _headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        # Framing and content policies go on pages only: on a PDF they stop the browser's own
+        # viewer (which frames the document) from showing or downloading it.
+        html = response.headers.get("content-type", "").startswith("text/html")
+        for name, value in SECURITY_HEADERS.items():
+            if html or name not in PAGE_ONLY:
+                response.headers.setdefault(name, value)
+        if request.url.path == "/api/docs":
+            response.headers["content-security-policy"] = DOCS_CSP
+        response.headers.setdefault("cache-control", "no-store")  # pages are per user
+        return response
+
     app.add_middleware(
         SessionMiddleware,
         secret_key=secret_key or secrets.token_urlsafe(32),
@@ -86,17 +167,28 @@ def create_app(
         username: str = Form(..., max_length=64),
         password: str = Form(..., max_length=256),
     ) -> Response:
-        user = verify_password(request.app.state.web.store, username, password)
+        store = request.app.state.web.store
+        account, client = username.casefold(), _client(request)
+        wait = max(failed_by_account.retry_after(account), failed_by_client.retry_after(client))
+        if wait:
+            # The same answer whether the account exists or not; the audit names no account.
+            with store.engine.begin() as conn:
+                append_audit(conn, "web", "login_throttled", "login")
+            res = page(request, "login.html.j2", status_code=429, failed=True)
+            res.headers["retry-after"] = str(wait)
+            return res
+        user = verify_password(store, username, password)
         if user is None:
+            failed_by_account.hit(account)
+            failed_by_client.hit(client)
             return page(request, "login.html.j2", status_code=401, failed=True)
-        lang = request.session.get("lang", "nl")
-        request.session.clear()  # a fresh session at login: no fixation
-        request.session.update({"user": user.username, "lang": lang})
+        failed_by_account.clear(account)
+        start_session(request, user.username)
         return RedirectResponse(ROLE_HOME.get(user.role, "/"), status_code=303)
 
     @app.post("/logout")
     def logout(request: Request) -> RedirectResponse:
-        request.session.clear()
+        end_session(request)  # ended in the store too: the old cookie is worthless now
         return RedirectResponse("/login", status_code=303)
 
     app.include_router(routes_reporter.router)

@@ -1,19 +1,26 @@
-"""Sessions, roles and languages: the dependencies every route declares.
+"""Sessions, roles, languages and CSRF: the dependencies every route declares.
 
 The session cookie (starlette's SessionMiddleware, signed with itsdangerous, SameSite=strict)
-holds only the username and the language; role and organisation are re-read from the store on
-every request, so deactivating a user or changing a role takes effect at once.
+holds the username, a random session id, the time of the last request, a CSRF token and the
+language. The session id is checked against the store on every request (``web_session_user``),
+so logout and the absolute lifetime hold on the server even for a copied cookie; the idle timeout
+is checked against the signed last-request time. Role and organisation are re-read from the store
+on every request, so deactivating a user or changing a role takes effect at once.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hmac
+import secrets
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from fastapi import HTTPException, Request
 
-from zichtbaar.store import Store
+from zichtbaar.store import Store, end_web_session, start_web_session, web_session_user
 from zichtbaar.types import Lang
 from zichtbaar.web.queries import user_role
 
@@ -25,13 +32,22 @@ ROLE_HOME = {
 }
 
 
+SESSION_IDLE = dt.timedelta(minutes=30)
+SESSION_MAX = dt.timedelta(hours=8)
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+
+
 @dataclass(frozen=True)
 class WebState:
-    """What the routes need: the store and where releases and rendered reports live."""
+    """What the routes need: the store, where releases and reports live, and session limits."""
 
     store: Store
     releases_dir: Path
     reports_dir: Path
+    session_idle: dt.timedelta = SESSION_IDLE
+    session_max: dt.timedelta = SESSION_MAX
+    clock: Callable[[], float] = field(default=time.time)
 
 
 @dataclass(frozen=True)
@@ -59,15 +75,86 @@ def lang_of(request: Request) -> Lang:
     return Lang(request.session.get("lang", "nl"))
 
 
+def start_session(request: Request, username: str) -> None:
+    """A fresh session at login (no fixation): new id, new CSRF token, language kept."""
+    st = state(request)
+    lang = request.session.get("lang", "nl")
+    request.session.clear()
+    request.session.update(
+        {
+            "user": username,
+            "sid": start_web_session(st.store, username),
+            "seen": int(st.clock()),
+            "csrf": secrets.token_urlsafe(32),
+            "lang": lang,
+        }
+    )
+
+
+def end_session(request: Request) -> None:
+    sid = request.session.get("sid")
+    if isinstance(sid, str):
+        end_web_session(state(request).store, sid)
+    request.session.clear()
+
+
 def user_of(request: Request) -> WebUser | None:
-    name = request.session.get("user")
+    """The signed-in user, or None when anonymous, idle too long, logged out or expired."""
+    cached: WebUser | None = getattr(request.state, "web_user", None)
+    if cached is not None:
+        return cached
+    name, sid, seen = (request.session.get(k) for k in ("user", "sid", "seen"))
     if not isinstance(name, str):
         return None
-    found = user_role(state(request).store, name)
+    st = state(request)
+    now = st.clock()
+    live = (
+        isinstance(sid, str)
+        and isinstance(seen, int)
+        and now - seen < st.session_idle.total_seconds()
+        and web_session_user(st.store, sid, st.session_max) == name
+    )
+    found = user_role(st.store, name) if live else None
     if found is None:
-        request.session.clear()
+        end_session(request)
         return None
-    return WebUser(name, found[0], found[1])
+    request.session["seen"] = int(now)
+    user = WebUser(name, found[0], found[1])
+    request.state.web_user = user
+    return user
+
+
+def csrf_token(request: Request) -> str:
+    """This session's CSRF token (made on first use, also for an anonymous visitor)."""
+    token = request.session.get("csrf")
+    if not isinstance(token, str):
+        token = secrets.token_urlsafe(32)
+        request.session["csrf"] = token
+    return token
+
+
+async def csrf_guard(request: Request) -> None:
+    """Every form POST must carry the session's token (field ``csrf_token`` or header).
+
+    The API (``/api/``) is authenticated by a header, which a cross-site form cannot send, and
+    ``/login`` has no session to ride on yet (SameSite=strict and the login throttle cover it).
+    """
+    if request.method != "POST" or request.url.path.startswith("/api/"):
+        return
+    if request.url.path == "/login":
+        return
+    expected = request.session.get("csrf")
+    presented = request.headers.get(CSRF_HEADER)
+    if presented is None:
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        presented = value if isinstance(value, str) else None
+    if not (
+        isinstance(expected, str)
+        and presented is not None
+        and hmac.compare_digest(expected.encode(), presented.encode())
+    ):
+        raise HTTPException(status_code=403, detail="missing or wrong CSRF token")
 
 
 def require(role: str) -> Callable[[Request], WebUser]:

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 
 from zichtbaar.report.texts import fmt_int
 from zichtbaar.types import Lang
-from zichtbaar.web.auth import ROLE_HOME, lang_of, user_of
+from zichtbaar.web.auth import ROLE_HOME, csrf_token, lang_of, user_of
 from zichtbaar.web.texts import ui
 
 ENV = jinja2.Environment(
@@ -30,6 +30,7 @@ def page(request: Request, template: str, status_code: int = 200, **ctx: Any) ->
         path=request.url.path,
         query=str(request.url.include_query_params(lang=other.value).query),
         user=user,
+        csrf=csrf_token(request),
         home=ROLE_HOME.get(user.role, "/") if user else "/login",
         u=lambda key, **kw: ui(key, lang, **kw),
         n=lambda x: fmt_int(x, lang),

@@ -23,11 +23,28 @@ def api_org(request: Request, x_api_key: Annotated[str | None, Header()] = None)
     return org
 
 
+def throttled_org(request: Request, org: Annotated[str, Depends(api_org)]) -> str:
+    """``api_org``, limited to so many submissions a minute per key (429 with Retry-After)."""
+    limit = request.app.state.submissions
+    key = (request.headers.get("x-api-key") or "").partition(".")[0]  # the public prefix
+    wait = limit.retry_after(key)
+    if wait:
+        raise HTTPException(
+            status_code=429,
+            detail="too many submissions with this key; try again later",
+            headers={"Retry-After": str(wait)},
+        )
+    limit.hit(key)
+    return org
+
+
 Org = Annotated[str, Depends(api_org)]
 
 
 @router.post("/submissions", status_code=201)
-async def submit(request: Request, org: Org, package: UploadFile = File(...)) -> dict[str, Any]:
+async def submit(
+    request: Request, org: Annotated[str, Depends(throttled_org)], package: UploadFile = File(...)
+) -> dict[str, Any]:
     """Submit a package (.zip of the package directory); returns what happened to every row."""
     try:
         report = await ingest_upload(state(request).store, package, org, f"apikey:{org}")
