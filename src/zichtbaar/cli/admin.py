@@ -7,18 +7,22 @@ from pathlib import Path
 
 import typer
 
+from zichtbaar.config import get_settings
 from zichtbaar.errors import StoreError
 from zichtbaar.intake import export_snapshot
 from zichtbaar.store import (
     ROLES,
+    AuditAnchor,
     add_organisation,
     add_user,
+    current_audit_head,
     new_api_key,
     open_store,
     register_key_id,
     revoke_api_key,
     verify_audit,
 )
+from zichtbaar.store.backup import backup_store, restore_store
 
 admin_app = typer.Typer(help="Administer the hub's operational store.", no_args_is_help=True)
 org_app = typer.Typer(help="Organisations.", no_args_is_help=True)
@@ -102,14 +106,32 @@ def keyid_add(key_id: str = typer.Argument(...)) -> None:
 
 
 @admin_app.command("verify-audit")
-def verify_audit_command() -> None:
-    """Check the audit log's hash chain; exit 1 when it was tampered with."""
-    report = verify_audit(open_store())
+def verify_audit_command(
+    anchor: str | None = typer.Option(
+        None, "--anchor", help="HASH:COUNT from `admin audit-head`, as published with a release."
+    ),
+) -> None:
+    """Check the audit log's hash chain; exit 1 when it was tampered with.
+
+    Without ``--anchor`` a deleted tail (the newest entries) cannot be seen: pass the head
+    published with the last release.
+    """
+    try:
+        parsed = AuditAnchor.parse(anchor) if anchor is not None else None
+    except ValueError as err:
+        raise _fail(err) from None
+    report = verify_audit(open_store(), parsed)
     for p in report.problems:
         typer.echo(p)
     typer.echo(f"{report.entries} entries, {'intact' if report.ok else 'TAMPERED'}")
     if not report.ok:
         raise typer.Exit(1)
+
+
+@admin_app.command("audit-head")
+def audit_head_command() -> None:
+    """Print the audit chain's head as HASH:COUNT: publish it with each release."""
+    typer.echo(str(current_audit_head(open_store())))
 
 
 @admin_app.command("snapshot")
@@ -120,6 +142,28 @@ def snapshot_command(out: Path = typer.Option(..., "--out")) -> None:
         f"snapshot in {info.out_dir}: {info.registrations:,} registrations, "
         f"{info.register_events:,} register events, {info.suspects:,} suspects"
     )
+
+
+@admin_app.command("backup")
+def backup_command(out: Path = typer.Option(..., "--out", help="The backup file (a tar).")) -> None:
+    """Back up the store and the snapshots, runs, releases and reports under ZICHTBAAR_HOME."""
+    try:
+        manifest = backup_store(open_store(), get_settings().home, out, _actor())
+    except StoreError as err:
+        raise _fail(err) from None
+    typer.echo(f"backup written to {out}: {len(manifest.files)} files, {manifest.dialect} store")
+
+
+@admin_app.command("restore")
+def restore_command(
+    backup: Path = typer.Argument(..., exists=True, dir_okay=False, help="A backup file."),
+) -> None:
+    """Replace the store and the data directories with a backup (checked before anything changes)."""
+    try:
+        manifest = restore_store(open_store(), get_settings().home, backup, _actor())
+    except StoreError as err:
+        raise _fail(err) from None
+    typer.echo(f"restored the backup made at {manifest.created_at} ({len(manifest.files)} files)")
 
 
 def register(app: typer.Typer) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, insert, select
+from sqlalchemy.engine import ExceptionContext
 
 from zichtbaar.config import Settings, get_settings
 from zichtbaar.errors import StoreError
@@ -46,10 +47,40 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+DISK_FULL = (
+    "the database ran out of disk space; the operation was rolled back and nothing partial "
+    "was stored (free space, then run it again)"
+)
+UNREACHABLE = (
+    "the database cannot be reached (is it running?); the operation was rolled back and "
+    "nothing partial was stored (run it again when the database is back)"
+)
+_PG_UNREACHABLE = ("08", "57P01", "57P02", "57P03")
+
+
+def _in_users_terms(ctx: ExceptionContext) -> None:
+    """Turn a full disk or a database that went away into a ``StoreError`` anyone can act on.
+
+    The driver's own message is dropped: it may quote the statement's parameters.
+    """
+    orig = ctx.original_exception
+    text = str(orig).lower()
+    sqlstate = str(getattr(orig, "sqlstate", None) or "")
+    if sqlstate == "53100" or "disk is full" in text or "no space left" in text:
+        raise StoreError(DISK_FULL) from None
+    if ctx.dialect.name == "postgresql" and (
+        ctx.is_disconnect
+        or sqlstate.startswith(_PG_UNREACHABLE)
+        or (not sqlstate and type(orig).__name__ == "OperationalError")
+    ):
+        raise StoreError(UNREACHABLE) from None
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     engine = create_engine(url)
+    event.listen(engine, "handle_error", _in_users_terms)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         db = engine.url.database
