@@ -4,7 +4,8 @@ Runs the whole ``run_linkage`` (splink training, prediction, clustering, registe
 capture histories) on realistic encoded snapshots (``tests/link/encoded_world.py``: Faker people,
 keying faults, the real encoder). Size via ``ZICHTBAAR_BENCH_LINK_PERSONS`` (default 50,000
 persons, about 100,000 registrations). Each size runs in a fresh subprocess so peak memory is
-the run's own. Accuracy against the known truth is reported beside the time.
+the run's own. Accuracy against the known truth is reported beside the time, and so are the run's CPU seconds
+and the load average (the machine is shared: wall time alone says little).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from harness import Measurement, write_results
 ROOT = Path(__file__).resolve().parents[1]
 
 CHILD = """
-import json, resource, sys, time
+import json, os, resource, sys, time
 from pathlib import Path
 sys.path.insert(0, {root!r})
 from tests.link.encoded_world import make_encoded_snapshot
@@ -30,9 +31,13 @@ from zichtbaar.link.evaluate import accuracy
 from zichtbaar.link.run import open_run, run_linkage
 tmp = Path({tmp!r})
 snap = make_encoded_snapshot(tmp / "snap", n_persons={n}, seed=3, n_events={events})
+load_before = os.getloadavg()[0]
+cpu0 = resource.getrusage(resource.RUSAGE_SELF)
 t0 = time.perf_counter()
 info = run_linkage(snap.path, tmp / "runs", "r")
 seconds = time.perf_counter() - t0
+cpu1 = resource.getrusage(resource.RUSAGE_SELF)
+cpu_seconds = cpu1.ru_utime + cpu1.ru_stime - cpu0.ru_utime - cpu0.ru_stime
 con = open_run(tmp / "runs", "r")
 found = dict(con.execute("SELECT registration_id, person_id FROM registration_person").fetchall())
 acc = accuracy(found, snap.truth).to_dict()
@@ -45,7 +50,8 @@ for th in (0.5, 0.8, 0.95, 0.99):
     ).fetchall()
     a = accuracy(cluster_ids(ids, pairs), snap.truth)
     by_threshold[th] = {{"precision": a.precision, "recall": a.recall, "f1": a.f1}}
-print(json.dumps({{"seconds": seconds, "registrations": info.registrations,
+print(json.dumps({{"seconds": seconds, "cpu_seconds": cpu_seconds,
+    "load_before": load_before, "load_after": os.getloadavg()[0], "registrations": info.registrations,
     "events": info.register_events, "linked_events": info.linked_events, "accuracy": acc, "by_threshold": by_threshold,
     "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
 """

@@ -10,7 +10,7 @@ import typer
 from zichtbaar.config import get_settings
 from zichtbaar.link.evaluate import accuracy, read_truth
 from zichtbaar.link.model import LinkModel
-from zichtbaar.link.run import latest_run, open_run, run_linkage
+from zichtbaar.link.run import ENGINES, latest_run, open_run, run_linkage
 
 link_app = typer.Typer(
     help="Probabilistic linkage (splink) of a snapshot into persons, events and capture histories.",
@@ -25,7 +25,9 @@ def link(
     runs: Path | None = typer.Option(None, "--runs", help="Runs directory (default: home/runs)."),
     run_id: str | None = typer.Option(None, "--run-id"),
     threshold: float = typer.Option(LinkModel.threshold, "--threshold", min=0.0, max=1.0),
-    engine: str = typer.Option("duckdb", "--engine", help="duckdb (spark is not available yet)."),
+    engine: str = typer.Option(
+        "duckdb", "--engine", help="duckdb, or spark (settings: ZICHTBAAR_SPARK_*, docs/spark.md)."
+    ),
     previous_run: str | None = typer.Option(
         None, "--previous-run", help="Keep this run's person ids where the data allows."
     ),
@@ -38,8 +40,8 @@ def link(
         return
     if snapshot is None:
         raise typer.BadParameter("--snapshot is required", param_hint="--snapshot")
-    if engine != "duckdb":
-        raise typer.BadParameter("only the duckdb engine is available", param_hint="--engine")
+    if engine not in ENGINES:
+        raise typer.BadParameter(f"choose one of {', '.join(ENGINES)}", param_hint="--engine")
     info = run_linkage(
         snapshot,
         runs or get_settings().runs_dir,
@@ -47,6 +49,7 @@ def link(
         model=LinkModel(threshold=threshold),
         previous_run=previous_run,
         incremental=incremental,
+        engine=engine,
     )
     typer.echo(json.dumps(info.to_dict(), indent=2))
 

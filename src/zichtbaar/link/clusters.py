@@ -3,36 +3,93 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 
-def cluster_ids(ids: list[str], pairs: list[tuple[str, str]]) -> dict[str, str]:
-    """Map every record id to a person id via connected components of the match graph.
+def cluster_ids(
+    ids: list[str],
+    pairs: list[tuple[str, str]],
+    weights: Sequence[float] | None = None,
+    conflicts: Iterable[tuple[str, str]] = (),
+) -> dict[str, str]:
+    """Map every record id to a person id: clusters of the match graph.
+
+    Without ``conflicts`` these are the connected components. With them, matching pairs are
+    merged strongest first (``weights``) and a merge is refused when it would put a conflicting
+    pair (different BSN tokens, or a pair the model itself scores as a clear non-match) into one
+    person: one record without names that matches two different people equally well must not
+    chain them together. Written by hand (a union-find of a few lines) because splink's
+    clustering is plain connected components and offers no cannot-link constraints.
 
     The person id is derived from the smallest record id in the cluster, so the same clusters
-    give the same ids in every run. (Stable ids across *changing* clusters come with the
-    incremental linkage.)
+    give the same ids in every run.
     """
     index = {rid: i for i, rid in enumerate(ids)}
     n = len(ids)
-    if pairs:
-        rows = np.fromiter((index[a] for a, _ in pairs), dtype=np.int64, count=len(pairs))
-        cols = np.fromiter((index[b] for _, b in pairs), dtype=np.int64, count=len(pairs))
+    cannot: dict[int, set[int]] = {}
+    for a, b in conflicts:
+        ia, ib = index[a], index[b]
+        cannot.setdefault(ia, set()).add(ib)
+        cannot.setdefault(ib, set()).add(ia)
+    if cannot:
+        labels = _constrained(n, index, pairs, weights, cannot)
     else:
-        rows = cols = np.zeros(0, dtype=np.int64)
-    graph = coo_matrix((np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(n, n))
-    _, labels = connected_components(graph, directed=False)
+        if pairs:
+            rows = np.fromiter((index[a] for a, _ in pairs), dtype=np.int64, count=len(pairs))
+            cols = np.fromiter((index[b] for _, b in pairs), dtype=np.int64, count=len(pairs))
+        else:
+            rows = cols = np.zeros(0, dtype=np.int64)
+        graph = coo_matrix((np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(n, n))
+        labels = connected_components(graph, directed=False)[1].tolist()
     anchor: dict[int, str] = {}
-    for rid, label in zip(ids, labels.tolist(), strict=True):
+    for rid, label in zip(ids, labels, strict=True):
         if label not in anchor or rid < anchor[label]:
             anchor[label] = rid
     person = {
         label: "P" + hashlib.sha256(rid.encode()).hexdigest()[:12] for label, rid in anchor.items()
     }
-    return {rid: person[label] for rid, label in zip(ids, labels.tolist(), strict=True)}
+    return {rid: person[label] for rid, label in zip(ids, labels, strict=True)}
+
+
+def _constrained(
+    n: int,
+    index: dict[str, int],
+    pairs: list[tuple[str, str]],
+    weights: Sequence[float] | None,
+    cannot: dict[int, set[int]],
+) -> list[int]:
+    """Union-find over pairs in descending weight, refusing merges across a cannot-link."""
+    parent = list(range(n))
+    members: dict[int, list[int]] = {}
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    order = range(len(pairs))
+    if weights is not None:
+        order = sorted(order, key=lambda k: -weights[k])  # type: ignore[assignment]
+    for k in order:
+        a, b = pairs[k]
+        ra, rb = find(index[a]), find(index[b])
+        if ra == rb:
+            continue
+        ma, mb = members.get(ra, [ra]), members.get(rb, [rb])
+        if len(ma) < len(mb):
+            ra, rb, ma, mb = rb, ra, mb, ma
+        blocked = {j for i in ma for j in cannot.get(i, ())}
+        if any(j in blocked for j in mb):
+            continue
+        parent[rb] = ra
+        members[ra] = ma + mb
+        members.pop(rb, None)
+    return [find(i) for i in range(n)]
 
 
 def carry_over_ids(

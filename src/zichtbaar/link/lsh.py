@@ -23,8 +23,8 @@ import pyarrow as pa
 class LshConfig:
     """Band layout. Defaults measured on realistic encoded data (docs/linkage.md)."""
 
-    bands: int = 24
-    bits_per_band: int = 24
+    bands: int = 64
+    bits_per_band: int = 32
     seed: int = 20260101
 
     def positions(self, filter_bits: int) -> npt.NDArray[np.int64]:
@@ -48,15 +48,21 @@ def band_keys(filters: pa.Array, config: LshConfig, chunk: int = 65536) -> pa.Ar
     out = np.zeros((len(present), config.bands), dtype=np.int64)
     if len(present):
         width = len(present[0].as_py())
-        pos = config.positions(width * 8)
-        weights = (1 << np.arange(config.bits_per_band - 1, -1, -1)).astype(np.int64)
+        pos = config.positions(width * 8).reshape(-1)
+        # a band's sampled bits, left-padded to 32 and packed big-endian, read as one uint32
+        pad = 32 - config.bits_per_band
         offsets = np.arange(config.bands, dtype=np.int64) << 32
         raw = present.cast(pa.binary()).to_numpy(zero_copy_only=False)
         for start in range(0, len(present), chunk):
             block = np.frombuffer(b"".join(raw[start : start + chunk]), dtype=np.uint8)
             bits = np.unpackbits(block.reshape(-1, width), axis=1)
-            sampled = bits[:, pos].astype(np.int64)  # (rows, bands, bits_per_band)
-            out[start : start + chunk] = sampled @ weights + offsets
+            sampled = bits[:, pos].reshape(-1, config.bands, config.bits_per_band)
+            if pad:
+                sampled = np.concatenate(
+                    [np.zeros((*sampled.shape[:2], pad), dtype=np.uint8), sampled], axis=2
+                )
+            words = np.packbits(sampled, axis=2).view(">u4")[:, :, 0].astype(np.int64)
+            out[start : start + chunk] = words + offsets
     counts = np.where(valid, config.bands, 0)
     offsets_arr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
     return pa.ListArray.from_arrays(pa.array(offsets_arr), pa.array(out.reshape(-1)))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -24,6 +25,7 @@ from zichtbaar.link.clusters import carry_over_ids, cluster_ids
 from zichtbaar.link.model import (
     TOKEN_COLUMNS,
     LinkModel,
+    Trained,
     predict_increment,
     prepare_records,
     train_and_predict,
@@ -31,6 +33,10 @@ from zichtbaar.link.model import (
 from zichtbaar.link.quality import write_quality
 from zichtbaar.standard.codes import REPORTER_TYPES
 from zichtbaar.types import RunId
+
+DUCKDB_MEMORY_LIMIT = "5GB"
+"""DuckDB's own budget (it spills to the run's tmp directory beyond it); Python, Arrow and splink
+need the rest of the 8 GB target. Override with ZICHTBAAR_LINK_MEMORY (e.g. "20GB")."""
 
 RUN_DB = "run.duckdb"
 RUN_META = "run.json"
@@ -71,8 +77,13 @@ def run_linkage(
     model: LinkModel | None = None,
     previous_run: str | None = None,
     incremental: bool = False,
+    engine: str = "duckdb",
 ) -> RunInfo:
     """Link a snapshot (the intake's Parquet export) into a new, immutable run.
+
+    ``engine`` chooses where the dedupe is trained and scored: ``duckdb`` (default) or
+    ``spark`` (``link/spark.py``; settings from ``ZICHTBAAR_SPARK_*``, docs/spark.md). Everything
+    after the dedupe (clustering, register linkage, quality) runs on DuckDB with the same model.
 
     Besides the tables, the run directory holds the trained splink model (``splink_model.json``)
     and its charts (``charts/*.html``). With ``previous_run`` (an id in ``runs_dir``), persons keep
@@ -83,11 +94,18 @@ def run_linkage(
     """
     if incremental and previous_run is None:
         raise LinkError("an incremental run needs a previous run")
+    if engine not in ENGINES:
+        raise LinkError(f"unknown engine '{engine}'; choose one of {', '.join(ENGINES)}")
+    if engine == "spark" and incremental:
+        raise LinkError("incremental runs score on DuckDB; leave out --engine spark")
     regs = snapshot_dir / "registrations.parquet"
     if not regs.exists():
         raise LinkError("the snapshot has no registrations.parquet; export a snapshot first")
     run_id = run_id or dt.datetime.now(dt.UTC).strftime("run-%Y%m%dT%H%M%S")
     run_dir = runs_dir / run_id
+    if run_dir.exists() and not (run_dir / RUN_META).exists():
+        # An interrupted run (killed before its run.json) was never visible: start afresh.
+        shutil.rmtree(run_dir)
     if run_dir.exists():
         raise LinkError(f"run '{run_id}' exists already; runs are immutable")
     run_dir.mkdir(parents=True)
@@ -103,7 +121,13 @@ def run_linkage(
             ).fetchall()
         }
         old.close()
-    con = duckdb.connect(config={"temp_directory": str(run_dir / "tmp")})
+    con = duckdb.connect(
+        config={
+            "temp_directory": str(run_dir / "tmp"),
+            "memory_limit": os.environ.get("ZICHTBAAR_LINK_MEMORY", DUCKDB_MEMORY_LIMIT),
+            "preserve_insertion_order": False,
+        }
+    )
     try:
         previous_model = (
             runs_dir / previous_run / MODEL_FILE if incremental and previous_run else None
@@ -116,6 +140,7 @@ def run_linkage(
             run_dir,
             previous,
             previous_model,
+            engine,
         )
         _persist(con, run_dir / RUN_DB)
     except Exception:
@@ -124,7 +149,10 @@ def run_linkage(
         raise
     con.close()
     shutil.rmtree(run_dir / "tmp", ignore_errors=True)
-    (run_dir / RUN_META).write_text(json.dumps(info.to_dict(), indent=2) + "\n")
+    # run.json makes the run visible (latest_run): write it whole, then rename into place.
+    meta_tmp = run_dir / (RUN_META + ".tmp")
+    meta_tmp.write_text(json.dumps(info.to_dict(), indent=2) + "\n")
+    meta_tmp.replace(run_dir / RUN_META)
     return info
 
 
@@ -144,6 +172,21 @@ RUN_TABLES = (
     "link_quality",
     "person_id_changes",
 )
+
+
+ENGINES = ("duckdb", "spark")
+
+
+def _train_on_spark(con: duckdb.DuckDBPyConnection, model: LinkModel, tokens: str) -> Trained:
+    """Train and score the dedupe on Spark; hand the result back as a DuckDB ``Trained``."""
+    # Imported here: pyspark (and Java) are only needed by those who choose the Spark engine.
+    from zichtbaar.link.spark import as_duckdb_trained, train_and_predict_spark
+
+    records = con.sql(
+        f"SELECT registration_id AS id, {tokens}, bloom, gender FROM registrations"
+    ).to_arrow_table()
+    result = train_and_predict_spark(records, model, "dedupe_only")
+    return as_duckdb_trained(con, ["link_records"], result, model)
 
 
 def _persist(con: duckdb.DuckDBPyConnection, db: Path) -> None:
@@ -166,6 +209,7 @@ def _link(
     run_dir: Path,
     previous: dict[str, str],
     previous_model: Path | None = None,
+    engine: str = "duckdb",
 ) -> RunInfo:
     _load(con, "registrations", snap / "registrations.parquet")
     _load(con, "register_events", snap / "register_events.parquet")
@@ -184,7 +228,9 @@ def _link(
         "link_records",
         model,
     )
-    if previous_model is None:
+    if previous_model is None and engine == "spark":
+        trained = _train_on_spark(con, model, tokens)
+    elif previous_model is None:
         trained = train_and_predict(con, ["link_records"], model, "dedupe_only")
     else:
         con.register("previous_ids", pa.table({"id": list(previous)}))
@@ -209,13 +255,13 @@ def _link(
         con, f"SELECT count(*) FROM dedupe_predictions WHERE match_probability >= {model.threshold}"
     )
     ids = _ids(con, "SELECT registration_id FROM registrations ORDER BY registration_id")
-    pairs = [
-        (str(a), str(b))
-        for a, b in con.execute(
-            "SELECT id_l, id_r FROM dedupe_predictions WHERE match_probability >= ?",
-            [model.threshold],
-        ).fetchall()
-    ]
+    scored = con.execute(
+        "SELECT id_l, id_r, match_probability FROM dedupe_predictions WHERE match_probability >= ?",
+        [model.threshold],
+    ).fetchall()
+    pairs = [(str(a), str(b)) for a, b, _ in scored]
+    # strongest evidence merges first; a previous run's persons (below) before anything else
+    weights = [float(p) for _, _, p in scored]
     if previous_model is not None:
         # incremental: previous persons stay together; only new edges can merge them
         present = set(ids)
@@ -225,7 +271,9 @@ def _link(
                 anchor = anchors.setdefault(person, rid)
                 if anchor != rid:
                     pairs.append((anchor, rid))
-    mapping = cluster_ids(ids, pairs)
+                    weights.append(2.0)
+    conflicts = _conflicts(con, ids, pairs, model)
+    mapping = cluster_ids(ids, pairs, weights=weights, conflicts=conflicts)
     mapping, changes = carry_over_ids(mapping, previous) if previous else (mapping, [])
     con.execute(
         "CREATE TABLE person_id_changes (kind VARCHAR, previous_id VARCHAR, new_id VARCHAR)"
@@ -374,6 +422,49 @@ def _link(
         suspects=count("SELECT count(*) FROM suspects"),
         threshold=model.threshold,
     )
+
+
+def _conflicts(
+    con: duckdb.DuckDBPyConnection,
+    ids: list[str],
+    pairs: list[tuple[str, str]],
+    model: LinkModel,
+) -> list[tuple[str, str]]:
+    """Cannot-link pairs inside the candidate clusters (connected components at the threshold).
+
+    Two registrations with different BSN tokens, or a pair the model scored below
+    ``model.cannot_link``, must not be chained into one person by a record that resembles both.
+    Only pairs inside one component matter, which keeps this small at any scale.
+    """
+    components = cluster_ids(ids, pairs)
+    multi: dict[str, int] = {}
+    for person in components.values():
+        multi[person] = multi.get(person, 0) + 1
+    members = {rid: c for rid, c in components.items() if multi[c] > 1}
+    if not members:
+        return []
+    con.register(
+        "link_components",
+        pa.table({"id": list(members), "component": list(members.values())}),
+    )
+    rows = con.execute(
+        """
+        WITH c AS (
+            SELECT lc.id, lc.component, r.tok_bsn
+            FROM link_components lc JOIN registrations r ON r.registration_id = lc.id
+        )
+        SELECT a.id, b.id FROM c a JOIN c b
+          ON a.component = b.component AND a.id < b.id
+         AND a.tok_bsn IS NOT NULL AND b.tok_bsn IS NOT NULL AND a.tok_bsn <> b.tok_bsn
+        UNION
+        SELECT p.id_l, p.id_r FROM dedupe_predictions p
+        JOIN link_components a ON a.id = p.id_l JOIN link_components b ON b.id = p.id_r
+        WHERE a.component = b.component AND p.match_probability < ?
+        """,
+        [model.cannot_link],
+    ).fetchall()
+    con.unregister("link_components")
+    return [(str(a), str(b)) for a, b in rows]
 
 
 def open_run(runs_dir: Path, run_id: str, read_only: bool = True) -> duckdb.DuckDBPyConnection:
