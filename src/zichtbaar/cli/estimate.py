@@ -26,7 +26,7 @@ MINOR_ADULT = "minor_adult"
 def _read(path: Path) -> pd.DataFrame:
     try:
         return pd.read_csv(path)
-    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise EstimationError(f"cannot read input file: {type(exc).__name__}") from None
 
 

@@ -188,7 +188,7 @@ def read_patterns_csv(path: str | Path, covariates: Sequence[str] | None = None)
     """
     try:
         df = pd.read_csv(path)
-    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise EstimationError(f"cannot read pattern file: {type(exc).__name__}") from None
     if COUNT not in df.columns:
         raise EstimationError(f"missing column '{COUNT}' in the pattern file")
@@ -268,7 +268,10 @@ def patterns_from_histories(
     missing = [c for c in (*lists, *covariates) if c not in df.columns]
     if missing:
         raise EstimationError(f"missing column(s) in capture histories: {', '.join(missing)}")
-    on = df[list(lists)].astype("int64")
+    try:
+        on = df[list(lists)].astype("int64")
+    except (ValueError, TypeError, OverflowError):  # empty or text cells (found by tests/fuzz)
+        raise EstimationError("capture-history list columns must be 0/1 or boolean") from None
     if not on.isin([0, 1]).all().all():
         raise EstimationError("capture-history list columns must be 0/1 or boolean")
     groups: dict[str, list[str]] = {g: list(m) for g, m in (merge or {}).items()}

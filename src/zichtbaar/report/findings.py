@@ -144,6 +144,11 @@ def findings(release: Release, lang: Lang | str) -> list[str]:
                 observed=fmt_int(est.observed, lang),
             )
         )
+    val = release.extra.get("estimate_validation")  # only a synthetic world knows its truth
+    if est is not None and isinstance(val, dict) and val.get("total"):
+        level = fmt_pct(100 * float(val.get("level", 0.95)), lang, signed=False)
+        covered, n_years = int(val["covered"]), int(val["total"])
+        out.append(t("summary_validation", lang, level=level, covered=covered, years=n_years))
     for f in followups_of(release):
         share = fmt_pct(100 * f.share, lang, signed=False, digits=1)
         out.append(t("summary_followup", lang, label=f.label(lang), share=share))

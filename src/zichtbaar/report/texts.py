@@ -35,6 +35,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "Het geschatte totale aantal slachtoffers, geregistreerd en niet geregistreerd, is {total} ({level} betrouwbaarheidsinterval {lower} tot {upper}); {observed} daarvan zijn geregistreerd.",
         "en": "The estimated total number of victims, registered and unregistered, is {total} ({level} confidence interval {lower} to {upper}); {observed} of them are registered.",
     },
+    "summary_validation": {
+        "nl": "Validatie (alleen synthetische gegevens): het {level} betrouwbaarheidsinterval bevat het bekende ware aantal slachtoffers in {covered} van de {years} jaren.",
+        "en": "Validation (synthetic data only): the {level} confidence interval contains the known true number of victims in {covered} of {years} years.",
+    },
     "summary_followup": {
         "nl": "{label}: {share}.",
         "en": "{label}: {share}.",
