@@ -46,3 +46,26 @@ def test_release_commands(home: Path) -> None:
     res = runner.invoke(app, ["release", "rel4", *dp])
     assert res.exit_code == 1 and "budget" in res.output
     assert not (home / "releases" / "rel4").exists()
+
+
+def test_release_prints_an_audit_anchor_that_detects_a_deleted_tail(home: Path) -> None:
+    """The anchor published with a release pins the audit log: deleting its entry shows."""
+    from sqlalchemy import text
+
+    from zichtbaar.store import open_store
+
+    runner = CliRunner()
+    res = runner.invoke(app, ["release", "rel1", "--from", "2018", "--to", "2021"])
+    assert res.exit_code == 0, res.output
+    anchor = res.output.split("audit anchor (publish it with the release): ")[1].split()[0]
+    ok = runner.invoke(app, ["admin", "verify-audit", "--anchor", anchor])
+    assert ok.exit_code == 0, ok.output
+    store = open_store(settings=get_settings())
+    try:
+        with store.engine.begin() as conn:  # the curious hub removes the newest entry
+            conn.execute(text("DELETE FROM audit_log WHERE seq = (SELECT max(seq) FROM audit_log)"))
+    finally:
+        store.close()
+    assert runner.invoke(app, ["admin", "verify-audit"]).exit_code == 0  # the chain alone: silent
+    tampered = runner.invoke(app, ["admin", "verify-audit", "--anchor", anchor])
+    assert tampered.exit_code == 1, tampered.output

@@ -82,7 +82,7 @@ def release(
             con.close()
         store = open_store(settings=settings)
         try:
-            audit_release(store, rel, actor="cli")
+            anchor = audit_release(store, rel, actor="cli")
         finally:
             store.close()
     except ZichtbaarError as e:
@@ -92,6 +92,7 @@ def release(
         f"release '{rel.name}' from run '{run_id}': {len(rel.tables)} tables, "
         f"method {rel.rules['method']}, in {settings.releases_dir / rel.name}"
     )
+    typer.echo(f"audit anchor (publish it with the release): {anchor}")
 
 
 def register(app: typer.Typer) -> None:

@@ -26,7 +26,8 @@ from zichtbaar.disclosure.sdmx import to_sdmx_csv
 from zichtbaar.errors import ReleaseError
 from zichtbaar.stats.followup import median_days_to_first_help
 from zichtbaar.stats.registry import REGISTRY, TableDefinition, TableRegistry
-from zichtbaar.store import Store, append_audit
+from zichtbaar.store import AuditAnchor, Store, append_audit
+from zichtbaar.store.audit import audit_head
 
 RELEASE_META = "release.json"
 RELEASE_LOG = "releases.log.jsonl"
@@ -323,15 +324,19 @@ def load_release(releases_dir: Path, name: str) -> Release:
     )
 
 
-def audit_release(store: Store, release: Release, actor: str) -> int:
-    """Record a release in the operational store's hash-chained audit log; returns its sequence.
+def audit_release(store: Store, release: Release, actor: str) -> AuditAnchor:
+    """Record a release in the operational store's hash-chained audit log.
 
-    The entry names the release, its run and its method; never a number from it.
+    The entry names the release, its run and its method; never a number from it. Returns the
+    chain's head including this entry: published with the release, it lets anyone later detect
+    that newest entries were deleted (``zichtbaar admin verify-audit --anchor``), which the chain
+    alone cannot show.
     """
     with store.engine.begin() as conn:
-        return append_audit(
+        append_audit(
             conn,
             actor,
             "release_made",
             f"release:{release.name} run:{release.run_id} method:{release.rules.get('method')}",
         )
+        return audit_head(conn)
