@@ -28,6 +28,7 @@ from zichtbaar.encode.keys import LinkageKey, new_key
 from zichtbaar.encode.normalise import DateOfBirthError
 from zichtbaar.encode.schema import default_schema
 from zichtbaar.encode.tokens import TOKEN_COLUMNS, Tokeniser
+from zichtbaar.standard.package import EncodingSchema
 
 FORMS = ("domestic_sexual", "crossborder_sexual", "labour", "criminal")
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -173,12 +174,12 @@ def observe(rng: np.random.Generator, p: Person, f: Faults) -> Identity:
 
 
 class Encoder:
-    """Tokens and hardened filters of identities under one key (default schema)."""
+    """Tokens and hardened filters of identities under one key (default schema unless given)."""
 
-    def __init__(self, key: LinkageKey | None = None) -> None:
+    def __init__(self, key: LinkageKey | None = None, schema: EncodingSchema | None = None) -> None:
         key = key or new_key()
         self.tokens = Tokeniser(key)
-        self.bloom = BloomEncoder(key, default_schema())
+        self.bloom = BloomEncoder(key, schema or default_schema())
 
     def encode(self, people: list[Identity]) -> list[dict[str, Any]]:
         filters = self.bloom.encode(people)

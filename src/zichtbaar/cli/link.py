@@ -10,7 +10,7 @@ import typer
 from zichtbaar.config import get_settings
 from zichtbaar.link.evaluate import accuracy, read_truth
 from zichtbaar.link.model import LinkModel
-from zichtbaar.link.run import ENGINES, latest_run, open_run, run_linkage
+from zichtbaar.link.run import ENGINES, latest_run, person_of_registration, run_linkage
 
 link_app = typer.Typer(
     help="Probabilistic linkage (splink) of a snapshot into persons, events and capture histories.",
@@ -62,14 +62,7 @@ def evaluate(
 ) -> None:
     """Pairwise and cluster precision/recall/F1 of a run against a truth CSV."""
     runs_dir = runs or get_settings().runs_dir
-    con = open_run(runs_dir, run or latest_run(runs_dir))
-    found = {
-        str(r): str(p)
-        for r, p in con.execute(
-            "SELECT registration_id, person_id FROM registration_person"
-        ).fetchall()
-    }
-    con.close()
+    found = person_of_registration(runs_dir, run or latest_run(runs_dir))
     typer.echo(json.dumps(accuracy(found, read_truth(truth)).to_dict(), indent=2))
 
 

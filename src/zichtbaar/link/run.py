@@ -475,6 +475,16 @@ def open_run(runs_dir: Path, run_id: str, read_only: bool = True) -> duckdb.Duck
     return duckdb.connect(str(db), read_only=read_only)
 
 
+def person_of_registration(runs_dir: Path, run_id: str) -> dict[str, str]:
+    """registration_id -> person_id of a run: what evaluation against a truth compares."""
+    con = open_run(runs_dir, run_id)
+    try:
+        rows = con.execute("SELECT registration_id, person_id FROM registration_person").fetchall()
+    finally:
+        con.close()
+    return {str(r): str(p) for r, p in rows}
+
+
 def latest_run(runs_dir: Path) -> str:
     """The id of the most recent complete run."""
     runs = sorted((p for p in runs_dir.glob(f"*/{RUN_META}")), key=lambda p: p.stat().st_mtime)
