@@ -29,7 +29,7 @@ from zichtbaar.programme.repository import (
     set_status,
 )
 from zichtbaar.programme.status import CLOSED, Status
-from zichtbaar.programme.summary import LineSummary, snapshot, status_counts
+from zichtbaar.programme.summary import LineSummary, action_line_rows, snapshot, status_counts
 
 SEED = Path(__file__).parent / "seed" / "programme_2018.yaml"
 """The public 2018 programme "Samen tegen mensenhandel", for the demo and tests."""
@@ -48,6 +48,7 @@ __all__ = [
     "Status",
     "StatusChange",
     "TableRef",
+    "action_line_rows",
     "check_programme",
     "current_status",
     "dump_csv",

@@ -31,6 +31,20 @@ def status_counts(programme: Programme) -> list[LineSummary]:
     return out
 
 
+def action_line_rows(programme: Programme) -> list[dict[str, Any]]:
+    """``status_counts`` as JSON rows (status codes as keys): the web overview and the snapshot."""
+    return [
+        {
+            "id": s.action_line,
+            "title": s.title,
+            "counts": {k.value: v for k, v in s.counts.items()},
+            "unknown": s.unknown,
+            "total": s.total,
+        }
+        for s in status_counts(programme)
+    ]
+
+
 def snapshot(programme: Programme, today: dt.date | None = None) -> dict[str, Any]:
     """A JSON-able picture for a release's ``extra["programme"]``: what the report chapter shows.
 
@@ -42,16 +56,7 @@ def snapshot(programme: Programme, today: dt.date | None = None) -> dict[str, An
         "id": programme.programme.id,
         "title": programme.programme.title,
         "as_of": today.isoformat(),
-        "action_lines": [
-            {
-                "id": s.action_line,
-                "title": s.title,
-                "counts": {k.value: v for k, v in s.counts.items()},
-                "unknown": s.unknown,
-                "total": s.total,
-            }
-            for s in status_counts(programme)
-        ],
+        "action_lines": action_line_rows(programme),
         "overdue": [
             {
                 "id": m.id,

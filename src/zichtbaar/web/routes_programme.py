@@ -15,13 +15,13 @@ from zichtbaar.errors import ProgrammeError
 from zichtbaar.programme import (
     Programme,
     Status,
+    action_line_rows,
     check_programme,
     history,
     load_programme,
     overdue,
     programme_ids,
     set_status,
-    status_counts,
 )
 from zichtbaar.types import Lang
 from zichtbaar.web.auth import WebUser, lang_of, require, state
@@ -93,16 +93,7 @@ def _overview(prog: Programme, lang: Lang, user: WebUser) -> dict[str, Any]:
     return {
         "programme": {"id": prog.programme.id, "title": prog.programme.title},
         "statuses": [{"code": s.value, "label": s.label(lang)} for s in Status],
-        "action_lines": [
-            {
-                "id": s.action_line,
-                "title": s.title,
-                "counts": {k.value: v for k, v in s.counts.items()},
-                "unknown": s.unknown,
-                "total": s.total,
-            }
-            for s in status_counts(prog)
-        ],
+        "action_lines": action_line_rows(prog),
         "overdue": [
             {
                 "id": m.id,
