@@ -75,7 +75,7 @@ def make_package(out: Path, n: int, seed: int = 1) -> Path:
     (out / "encoding.json").write_text(enc.model_dump_json())
     manifest = {
         "standard_version": "1.0",
-        "schema_version": "1.0",
+        "schema_version": "2.0",
         "kind": "registrations",
         "organisation": "police-nl",
         "reporter_type": "police",

@@ -27,7 +27,8 @@ def _schema(hardening: str) -> EncodingSchema:
 
 def test_default_schema_is_versioned_and_complete() -> None:
     schema = default_schema()
-    assert schema.version == "1.0"
+    assert schema.version == "2.0"
+    assert [f.field for f in schema.fields] == ["name", "name_skeleton"]
     assert schema.filter_bits == 1024
     assert set(schema.tokens) == set(TOKEN_COLUMNS)
     assert set(TOKEN_COLUMNS) | {"bloom"} == set(EncodedIdentity.model_fields)
@@ -221,3 +222,40 @@ def test_bad_schema_refused() -> None:
         BloomEncoder(KEY, schema.model_copy(update={"filter_bits": 1000, "hardening": "balance"}))
     with pytest.raises(EncodeError, match="flip_probability"):
         BloomEncoder(KEY, schema.model_copy(update={"hardening_params": {"flip_probability": 2.0}}))
+
+
+# --------------------------------------------------------------------------- schema 2.0 names
+
+
+def test_name_filter_ignores_word_order_and_holds_nothing_but_the_name() -> None:
+    enc = BloomEncoder(KEY, default_schema())
+    a = identity("Anna Maria", "Jansen", "1990-04-03", "Utrecht", None, "female")
+    swapped = identity("Jansen", "Anna Maria", "1990-04-03", "Utrecht", None, "female")
+    elsewhere = identity("Anna Maria", "Jansen", "1971-11-30", "Lagos", None, "male")
+    raw = enc.raw_matrix([a, swapped, elsewhere])
+    assert (raw[0] == raw[1]).all()  # order-free: given names and surname are one bag
+    assert (raw[0] == raw[2]).all()  # date, place and gender are tokens, not filter bits
+
+
+def test_bit_flip_is_seeded_by_the_whole_record() -> None:
+    enc = BloomEncoder(KEY, default_schema())
+    a = identity("Anna", "Jansen", "1990-04-03", "Utrecht", None, "female")
+    namesake = identity("Anna", "Jansen", "1985-01-20", "Delft", None, "female")
+    first, again, other = enc.encode([a, a, namesake])
+    assert first == again  # an identical record keeps an identical filter
+    assert first != other  # a namesake does not: filter counts do not reveal name counts
+    assert first is not None and other is not None and dice(first, other) > 0.85
+
+
+def test_skeleton_field_brings_transliterations_together() -> None:
+    passport = identity("Yuliya", "Shcherbakova", "1990-04-03")
+    german = identity("Julija", "Schtscherbakowa", "1990-04-03")
+    with_skeleton = BloomEncoder(KEY, _schema("none"))
+    names_only = BloomEncoder(
+        KEY,
+        _schema("none").model_copy(update={"fields": default_schema().fields[:1]}),
+    )
+    a, b = with_skeleton.encode([passport, german])
+    c, d = names_only.encode([passport, german])
+    assert a and b and c and d
+    assert dice(a, b) > dice(c, d) + 0.05

@@ -103,7 +103,7 @@ def write_package(
     (out / "encoding.json").write_text(enc.model_dump_json())
     manifest: dict[str, Any] = {
         "standard_version": "1.0",
-        "schema_version": "1.0",
+        "schema_version": "2.0",
         "kind": kind,
         "organisation": org,
         "reporter_type": reporter_type,

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import duckdb
 import numpy as np
 import pyarrow as pa
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from zichtbaar.link.clusters import cluster_ids
 from zichtbaar.link.lsh import LshConfig, band_keys
-from zichtbaar.link.model import MEASURED_DICE_SHIFT, LinkModel, adjusted_dice
 
 
 def test_a_record_like_two_people_does_not_chain_them() -> None:
@@ -52,37 +49,6 @@ def test_clusters_never_hold_a_conflict_and_refine_the_components(
             assert plain[a] == plain[b]  # constraints only ever split components
     if not conflicts:
         assert out == plain
-
-
-def _dice(model: LinkModel, left: bytes, right: bytes, same_dob: bool) -> float:
-    con = duckdb.connect()
-    con.execute(
-        "CREATE TABLE t AS SELECT ?::BLOB::BIT AS bloom_bits_l, ?::BLOB::BIT AS bloom_bits_r, "
-        "'d1' AS tok_dob_l, ? AS tok_dob_r, 'y' AS tok_yob_l, 'y' AS tok_yob_r, "
-        "'p' AS tok_pob_l, 'q' AS tok_pob_r, 'female' AS gender_l, 'male' AS gender_r",
-        [left, right, "d1" if same_dob else "d2"],
-    )
-    sql = adjusted_dice(model)
-    value = con.execute(
-        f"SELECT {sql} FROM (SELECT *, bit_count(bloom_bits_l) AS bloom_n_l, "
-        "bit_count(bloom_bits_r) AS bloom_n_r FROM t)"
-    ).fetchall()[0][0]
-    return float(value)
-
-
-def test_adjusted_dice_discounts_shared_dates_and_keeps_identity_at_one() -> None:
-    rng = np.random.default_rng(4)
-    a = rng.random(1024) < 0.3
-    b = a ^ (rng.random(1024) < 0.3)
-    fa, fb = np.packbits(a).tobytes(), np.packbits(b).tobytes()
-    plain = LinkModel()
-    shifted = LinkModel(dice_shift=MEASURED_DICE_SHIFT)
-    raw = _dice(plain, fa, fb, same_dob=True)
-    assert _dice(plain, fa, fb, same_dob=False) == pytest.approx(raw)  # no shift by default
-    # same date: (d - 0.09) / 0.91; only a year: (d - 0.04) / 0.96
-    assert _dice(shifted, fa, fb, same_dob=True) == pytest.approx((raw - 0.09) / 0.91)
-    assert _dice(shifted, fa, fb, same_dob=False) == pytest.approx((raw - 0.04) / 0.96)
-    assert _dice(shifted, fa, fa, same_dob=True) == pytest.approx(1.0)
 
 
 @settings(max_examples=25, deadline=None)

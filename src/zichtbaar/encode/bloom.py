@@ -22,6 +22,7 @@ from typing import cast
 import numpy as np
 import numpy.typing as npt
 
+from zichtbaar.encode import normalise
 from zichtbaar.encode.identity import Identity
 from zichtbaar.encode.keys import LinkageKey
 from zichtbaar.errors import EncodeError
@@ -40,7 +41,19 @@ def _two(value: int | None) -> list[str]:
     return [f"{value:02d}"] if value else []
 
 
+def _name_words(p: Identity) -> list[str]:
+    """Every word of the given names and the surname core: one bag, so order does not matter."""
+    return _words(p.given_names) + _words(p.surname.core if p.surname else None)
+
+
+def _skeletons(p: Identity) -> list[str]:
+    """The consonant skeleton of every name word (``normalise.name_skeleton``), empty ones dropped."""
+    return [s for s in map(normalise.name_skeleton, _name_words(p)) if s]
+
+
 FIELD_VALUES: dict[str, Callable[[Identity], list[str]]] = {
+    "name": _name_words,
+    "name_skeleton": _skeletons,
     "given_names": lambda p: _words(p.given_names),
     "surname": lambda p: _words(p.surname.core if p.surname else None),
     "surname_full": lambda p: [p.surname.full.replace(" ", "")] if p.surname else [],
@@ -76,6 +89,21 @@ def _keyed_stream(key: bytes, label: bytes, n_words: int) -> npt.NDArray[np.uint
         hmac.digest(key, label + i.to_bytes(4, "big"), "sha256") for i in range((n_words + 3) // 4)
     )
     return np.frombuffer(blocks, dtype=">u8")[:n_words].astype(np.uint64)
+
+
+def identity_salt(person: Identity) -> bytes:
+    """Every normalised identifier of a record, unambiguously joined: the seed of its bit flip."""
+    surname = person.surname.full if person.surname else ""
+    dob = person.dob
+    parts = (
+        person.given_names or "",
+        surname,
+        f"{dob.year}-{dob.month or 0}-{dob.day or 0}" if dob else "",
+        person.place_of_birth or "",
+        person.gender or "",
+        person.bsn or "",
+    )
+    return "\x1f".join(parts).encode("utf-8")
 
 
 def keyed_permutation(key: bytes, n: int) -> npt.NDArray[np.int64]:
@@ -162,8 +190,11 @@ class BloomEncoder:
         packed = np.frombuffer(b"".join(rows), dtype=np.uint8).reshape(len(rows), m // 8)
         return np.unpackbits(packed, axis=1).astype(np.bool_)
 
-    def harden(self, raw: BoolMatrix) -> BoolMatrix:
-        """Apply the schema's hardening; the result has ``filter_bits`` columns."""
+    def harden(self, raw: BoolMatrix, salts: Sequence[bytes] | None = None) -> BoolMatrix:
+        """Apply the schema's hardening; the result has ``filter_bits`` columns.
+
+        ``salts`` (one per row) seed the bit flip together with the filter: see ``_bit_flip``.
+        """
         method = self.schema.hardening
         if method == "none":
             return raw
@@ -174,26 +205,32 @@ class BloomEncoder:
             return raw[:, :half] ^ raw[:, half:]
         if method == "rule90":
             return np.roll(raw, 1, axis=1) ^ np.roll(raw, -1, axis=1)
-        return self._bit_flip(raw)
+        return self._bit_flip(raw, salts)
 
-    def _bit_flip(self, raw: BoolMatrix) -> BoolMatrix:
-        """Permanent randomised response (RAPPOR/BLIP-like), keyed and deterministic per filter.
+    def _bit_flip(self, raw: BoolMatrix, salts: Sequence[bytes] | None = None) -> BoolMatrix:
+        """Permanent randomised response (RAPPOR/BLIP-like), keyed and deterministic per record.
 
         Each bit is, with probability f, replaced by a random bit. The randomness comes from
-        SHAKE-256 over the flip sub-key and the filter itself (a prefix-keyed SHAKE is a PRF; no
-        length extension), so an identical record always gets the identical filter -- exact
-        duplicates still match exactly and output stays deterministic -- while the hub, lacking
-        the key, cannot tell which bits are noise.
+        SHAKE-256 over the flip sub-key, the record's salt and the filter (a prefix-keyed SHAKE is
+        a PRF; no length extension), so an identical record always gets the identical filter --
+        exact duplicates still match exactly and output stays deterministic -- while the hub,
+        lacking the key, cannot tell which bits are noise. The salt is the whole normalised
+        identity (``identity_salt``): a name-only filter would otherwise be the same for everyone
+        of one name, handing the hub the frequency of every full name.
         """
         n, m = raw.shape
         if n == 0 or self._flip == 0.0:
             return raw
         packed = np.packbits(raw, axis=1)
+        if salts is None:
+            salts = [b""] * n
         noise = (
             np.frombuffer(
                 b"".join(
-                    hashlib.shake_256(self._flip_key + row.tobytes()).digest(2 * m)
-                    for row in packed
+                    hashlib.shake_256(
+                        self._flip_key + len(salt).to_bytes(4, "big") + salt + row.tobytes()
+                    ).digest(2 * m)
+                    for salt, row in zip(salts, packed, strict=True)
                 ),
                 dtype=">u2",
             )
@@ -214,6 +251,6 @@ class BloomEncoder:
         """
         raw = self.raw_matrix(people)
         has_bits = cast(list[bool], raw.any(axis=1).tolist())
-        final = self.harden(raw)[:, self._permutation]
+        final = self.harden(raw, [identity_salt(p) for p in people])[:, self._permutation]
         packed = np.packbits(final, axis=1)
         return [row.tobytes() if ok else None for row, ok in zip(packed, has_bits, strict=True)]

@@ -177,6 +177,29 @@ def place(raw: str | None) -> str | None:
     return fold(text) or None
 
 
+_KH = re.compile(r"kh")
+_T_BEFORE_SIBILANT = re.compile(r"t+(?=s)")
+_SKELETON_MAP = str.maketrans({"c": "s", "z": "s", "w": "v", "h": None})
+_VOWEL_LIKE = re.compile(r"[aeiouyj]")
+_RUNS = re.compile(r"(.)\1+")
+
+
+@lru_cache(maxsize=1 << 16)
+def name_skeleton(word: str) -> str:
+    """A folded word's consonant skeleton, equal across the usual Latin transliterations.
+
+    One Cyrillic name reaches the hub as "Shcherbakova" (passport), "Schtscherbakowa" (German) or
+    "Chtcherbakova" (French); their q-grams barely overlap. The skeleton keeps what the habits
+    agree on: "kh" becomes "k", other "h" go, the sibilants c/s/z become "s", "w" becomes "v",
+    vowels and the glides j/y go, a "t" before a sibilant merges into it, and doubled letters
+    collapse -- all three spellings above become "srbkv". Known misses: German "ch" for х, French
+    "j" for ж. Hand-written because phonetic libraries (Soundex, Metaphone) target English
+    spelling, not transliteration habits. Empty for a word of vowels only.
+    """
+    text = _VOWEL_LIKE.sub("", _KH.sub("k", word).translate(_SKELETON_MAP))
+    return _RUNS.sub(r"\1", _T_BEFORE_SIBILANT.sub("", text))
+
+
 def _without_titles(words: list[str]) -> list[str]:
     kept = [w for w in words if w not in TITLES]
     return kept if kept else words

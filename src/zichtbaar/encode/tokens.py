@@ -9,6 +9,7 @@ from __future__ import annotations
 import hmac
 from functools import lru_cache
 
+from zichtbaar.encode import normalise
 from zichtbaar.encode.identity import Identity
 from zichtbaar.encode.keys import LinkageKey
 
@@ -36,6 +37,14 @@ _PURPOSE = {
     "tok_dob_day": "token/dob_day",
     "tok_pob": "token/pob",
 }
+
+
+def place_key(place: str | None) -> str | None:
+    """The place of birth as its words' consonant skeletons: "Kharkiv" and "Charkiw" (German
+    habit) are one place, while a place of vowels only keeps its folded spelling."""
+    if place is None:
+        return None
+    return " ".join(normalise.name_skeleton(w) or w for w in place.split())
 
 
 class Tokeniser:
@@ -76,5 +85,5 @@ class Tokeniser:
             "tok_yob": self.token("tok_yob", str(dob.year) if dob else None),
             "tok_mob": self.token("tok_mob", str(dob.month) if dob and dob.month else None),
             "tok_dob_day": self.token("tok_dob_day", str(dob.day) if dob and dob.day else None),
-            "tok_pob": self.token("tok_pob", person.place_of_birth),
+            "tok_pob": self.token("tok_pob", place_key(person.place_of_birth)),
         }

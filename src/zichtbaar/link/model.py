@@ -2,7 +2,9 @@
 
 Comparisons use what organisations send: exact HMAC tokens (BSN, name + date of birth, date of
 birth and its day/month-swapped twin, year/month/day parts, place of birth), the Dice similarity
-of the hardened Bloom filters at several levels, and the coded gender. Blocking joins on tokens
+of the hardened name filters at several levels, and the coded gender. Since encoding schema 2.0
+the filter holds the name only (as one bag of words plus its transliteration skeleton), so date,
+place and gender are each counted once, by their own comparison. Blocking joins on tokens
 and on LSH bands of the filters (``lsh.py``). u comes from random sampling, m from EM: no labels.
 """
 
@@ -53,21 +55,13 @@ class LinkModel:
     register_threshold: float = 0.9
     """Match probability at or above which a register event belongs to a person (most register
     events belong to people who are not victims, many of them look-alikes: docs/linkage.md)."""
-    cannot_link: float = 0.01
+    cannot_link: float = 0.2
     """Match probability below which a scored pair may not end up in one person, even through
-    other matches (so do two registrations with different BSN tokens); see ``clusters.py``."""
+    other matches (so do two registrations with different BSN tokens); see ``clusters.py``. A
+    record without date of birth (or without names) resembles several people; at 0.01 it still
+    chained look-alikes into one person (synthetic world: precision 0.985 against 0.992)."""
     dice_levels: tuple[float, ...] = (0.93, 0.86, 0.78, 0.68, 0.58, 0.45)
-    """Levels of the *adjusted* Dice similarity of the Bloom filters, strictest first."""
-    dice_shift: tuple[tuple[str, float], ...] = ()
-    """What agreeing (or missing) fields add to the Dice of two *different* people's filters.
-
-    The filter holds the date and place of birth and the gender too, so two different people
-    born on the same day in the same city share many bits (median Dice 0.56 against 0.40). Those
-    fields are compared on their own already; without this shift the filter would count them a
-    second time and, with the splink u of random pairs, call such look-alikes one person. The
-    Dice levels apply to (Dice - shift) / (1 - shift). Off by default: the shifts measured in the
-    synthetic world (``MEASURED_DICE_SHIFT``) raise precision there but cost FEBRL4 a fifth of its
-    recall (docs/linkage.md)."""
+    """Levels of the Dice similarity of the name filters, strictest first."""
     lsh: LshConfig = field(default_factory=LshConfig)
     prior_recall: float = 0.7
     """Assumed recall of the exact-key rules used to estimate the prior match probability."""
@@ -97,46 +91,9 @@ def _exact(name: str, column: str, label: str) -> dict[str, Any]:
     }
 
 
-MEASURED_DICE_SHIFT: tuple[tuple[str, float], ...] = (
-    ("dob", 0.09),
-    ("yob", 0.04),
-    ("dob_missing", -0.05),
-    ("pob", 0.10),
-    ("gender", 0.03),
-)
-"""Median Dice added by each agreeing field between different people (synthetic world, default
-encoding): a value for ``LinkModel.dice_shift``."""
-
-_SHIFT_CONDITIONS = {
-    "dob": "tok_dob_l = tok_dob_r",
-    "yob": "tok_dob_l <> tok_dob_r AND tok_yob_l = tok_yob_r",
-    "dob_missing": "tok_yob_l IS NULL OR tok_yob_r IS NULL",
-    "pob": "tok_pob_l = tok_pob_r",
-    "gender": "gender_l = gender_r AND gender_l <> 'unknown'",
-}
-
-
-def adjusted_dice(model: LinkModel, dialect: Dialect = DUCKDB) -> str:
-    """SQL of the Dice similarity minus what the other agreeing fields put into both filters.
-
-    Plain SQL around the dialect's Dice: equal for every engine.
-    """
-    dice = dialect.dice_prepared("bloom_bits_l", "bloom_bits_r", "bloom_n_l", "bloom_n_r")
-    terms = [
-        f"(CASE WHEN {_SHIFT_CONDITIONS[name]} THEN {value} ELSE 0 END)"
-        for name, value in model.dice_shift
-        if value
-    ]
-    if not terms:
-        return dice
-    shift = " + ".join(terms)
-    # rescaled so that identical filters stay at 1: (d - s) / (1 - s)
-    return f"(({dice} - ({shift})) / (1 - ({shift})))"
-
-
 def comparisons(model: LinkModel, dialect: Dialect = DUCKDB) -> list[dict[str, Any]]:
-    """splink comparisons on tokens, Bloom-filter Dice and gender."""
-    dice = adjusted_dice(model, dialect)
+    """splink comparisons on tokens, name-filter Dice and gender."""
+    dice = dialect.dice_prepared("bloom_bits_l", "bloom_bits_r", "bloom_n_l", "bloom_n_r")
     dice_levels: list[dict[str, Any]] = [
         {
             "sql_condition": "bloom_bits_l IS NULL OR bloom_bits_r IS NULL",
@@ -169,6 +126,10 @@ def comparisons(model: LinkModel, dialect: Dialect = DUCKDB) -> list[dict[str, A
             {
                 "sql_condition": "tok_yob_l = tok_yob_r AND tok_dob_day_l = tok_dob_day_r",
                 "label_for_charts": "same year and day",
+            },
+            {
+                "sql_condition": "tok_mob_l = tok_mob_r AND tok_dob_day_l = tok_dob_day_r",
+                "label_for_charts": "same month and day",
             },
             {"sql_condition": "tok_yob_l = tok_yob_r", "label_for_charts": "same year"},
             {"sql_condition": "ELSE", "label_for_charts": "different"},
@@ -237,8 +198,7 @@ def prepare_records(
     ``source_sql`` must yield ``id``, the token columns, ``bloom`` and ``gender``.
     """
     tokens = ", ".join(TOKEN_COLUMNS)
-    result = con.execute(f"SELECT id, bloom FROM ({source_sql}) ORDER BY id")
-    table: pa.Table = result.to_arrow_table()
+    table: pa.Table = con.sql(f"SELECT id, bloom FROM ({source_sql}) ORDER BY id").to_arrow_table()
     con.register(
         "lsh_keys", pa.table({"id": table["id"], "lsh": band_keys(table["bloom"], model.lsh)})
     )

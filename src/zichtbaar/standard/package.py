@@ -25,7 +25,7 @@ DATA_FILE = "data.parquet"
 MANIFEST_FILE = "manifest.json"
 ENCODING_FILE = "encoding.json"
 
-ENCODING_SCHEMA_VERSION = "1.0"
+ENCODING_SCHEMA_VERSION = "2.0"
 
 
 class BloomFieldSpec(BaseModel):
