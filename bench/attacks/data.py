@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from importlib import resources
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from zichtbaar.encode.bloom import BloomEncoder, qgrams
+from zichtbaar.encode.bloom import FIELD_VALUES, BloomEncoder, qgrams
 from zichtbaar.encode.identity import Identity, identity
 from zichtbaar.encode.keys import LinkageKey, Secret, new_key
-from zichtbaar.encode.normalise import DateOfBirthError
+from zichtbaar.encode.normalise import DateOfBirth, DateOfBirthError, Surname
 from zichtbaar.encode.schema import default_schema
 from zichtbaar.encode.tokens import Tokeniser
 from zichtbaar.standard.package import EncodingSchema
@@ -30,8 +33,14 @@ from zichtbaar.types import KeyId
 
 BoolMatrix = npt.NDArray[np.bool_]
 TODAY = dt.date(2024, 12, 31)
-NAME_FIELDS = ("given_names", "surname")
-"""The fields an identity is re-identified by (both hashed with 12 positions per bigram)."""
+NAME_FIELDS = ("name", "name_skeleton", "given_names", "surname")
+"""Bloom fields that carry the name: v2 hashes one bag of name words (and, if the schema says
+so, their consonant skeletons), v1 given names and surname as two fields."""
+WORD_FIELDS = ("name", "given_names", "surname")
+"""The name fields ``schema_with(hashes=...)`` changes (v2's skeleton field keeps its weight)."""
+IDENTITY = ("given_names", "surname", "particles", "year", "month", "day", "place", "gender", "bsn")
+"""Every identifier of a Person: what the shipped ``bit_flip`` seeds its noise with
+(``bloom.identity_salt``), so equal identities, not equal filters, give equal noise."""
 
 
 @dataclass(frozen=True)
@@ -45,12 +54,22 @@ class Person:
     day: int | None
     place: str | None
     gender: str | None
+    particles: str | None = None  # surname particles ("van der"), for v1's surname_full
+    bsn: str | None = None  # only to group plain text as the flip salt does; never scored
 
     @property
     def name(self) -> tuple[str, str] | None:
         if self.given_names is None or self.surname is None:
             return None
         return (self.given_names, self.surname)
+
+    @cached_property
+    def identity(self) -> Identity:
+        """Back to the encoder's input, so the words per Bloom field come from the encoder's
+        own ``FIELD_VALUES`` (the attacker knows the scheme) rather than a copy that could drift."""
+        surname = Surname(self.surname, self.particles or "") if self.surname else None
+        dob = DateOfBirth(self.year, self.month, self.day) if self.year else None
+        return Identity(self.given_names, surname, dob, self.place, self.bsn, self.gender)
 
 
 def _text(v: Any) -> str | None:
@@ -76,6 +95,8 @@ def person(ident: Identity) -> Person:
         dob.day if dob and dob.day else None,
         ident.place_of_birth,
         ident.gender,
+        ident.surname.particles if ident.surname else None,
+        ident.bsn,
     )
 
 
@@ -124,13 +145,40 @@ def informed_population(target: Target, seed: int = 99) -> list[Person]:
     return [target.truth[i] for i in order]
 
 
-def schema_with(hardening: str, flip_probability: float | None = None) -> EncodingSchema:
-    """The default schema with another hardening (and flip probability for ``bit_flip``)."""
-    base = default_schema()
-    params = dict(base.hardening_params)
+def shipped_schema(file: str) -> EncodingSchema:
+    """An encoding schema file shipped in ``zichtbaar.encode`` (v1 stays there for reference)."""
+    text = resources.files("zichtbaar.encode").joinpath(file).read_text("utf-8")
+    return EncodingSchema.model_validate_json(text)
+
+
+def schema_with(
+    hardening: str,
+    flip_probability: float | None = None,
+    base: EncodingSchema | None = None,
+    hashes: int | None = None,
+) -> EncodingSchema:
+    """``base`` (default: the shipped default) with another hardening, flip probability for
+    ``bit_flip``, or number of positions per q-gram of the name words (``WORD_FIELDS``)."""
+    base = base or default_schema()
+    params = dict(base.hardening_params) if hardening == base.hardening else {}
     if flip_probability is not None:
         params["flip_probability"] = flip_probability
-    return base.model_copy(update={"hardening": hardening, "hardening_params": params})
+    fields = base.fields
+    if hashes is not None:
+        fields = tuple(
+            f.model_copy(update={"hashes": hashes}) if f.field in WORD_FIELDS else f for f in fields
+        )
+    return base.model_copy(
+        update={"hardening": hardening, "hardening_params": params, "fields": fields}
+    )
+
+
+def unhardened(schema: EncodingSchema) -> EncodingSchema:
+    """The same encoding without hardening: the linkage baseline of ``schema``."""
+    return schema.model_copy(update={"hardening": "none", "hardening_params": {}})
+
+
+EncoderFactory = Callable[[LinkageKey, EncodingSchema], BloomEncoder]
 
 
 @dataclass
@@ -141,6 +189,7 @@ class Target:
     tokens: dict[str, list[str | None]]
     truth: list[Person]
     schema: EncodingSchema
+    salt: tuple[str, ...] = ()  # Person attributes that also seed the flip noise (a variant)
 
 
 def fixed_key(seed: int) -> LinkageKey:
@@ -150,33 +199,63 @@ def fixed_key(seed: int) -> LinkageKey:
 
 
 def encode_target(
-    people: list[Identity], schema: EncodingSchema, key: LinkageKey | None = None
+    people: list[Identity],
+    schema: EncodingSchema,
+    key: LinkageKey | None = None,
+    encoder: EncoderFactory = BloomEncoder,
+    salt: tuple[str, ...] = (),
 ) -> Target:
-    """Encode ``people`` under ``key`` (default: a fresh one); rows without a filter are left out."""
+    """Encode ``people`` under ``key`` (default: a fresh one); rows without a filter are left out.
+
+    ``encoder`` lets the bench try a variant of the Bloom encoder (see ``variants``)."""
     key = key or new_key()
-    blooms = BloomEncoder(key, schema).encode(people)
+    blooms = encoder(key, schema).encode(people)
     tokeniser = Tokeniser(key)
     keep = [i for i, b in enumerate(blooms) if b is not None]
     packed = np.frombuffer(b"".join(blooms[i] or b"" for i in keep), dtype=np.uint8)
     filters = np.unpackbits(packed.reshape(len(keep), -1), axis=1).astype(np.bool_)
     token_rows = [tokeniser.tokens(people[i]) for i in keep]
     tokens = {c: [r[c] for r in token_rows] for c in token_rows[0]} if token_rows else {}
-    return Target(filters, tokens, [person(people[i]) for i in keep], schema)
+    return Target(filters, tokens, [person(people[i]) for i in keep], schema, salt)
 
 
-def field_grams(p: Person, field: str) -> set[str]:
-    """The padded bigrams ``field`` of ``p`` puts in the filter (as ``bloom.FIELD_VALUES``)."""
-    values = {
-        "given_names": p.given_names,
-        "surname": p.surname,
-        "dob_year": str(p.year) if p.year else None,
-        "dob_month": f"{p.month:02d}" if p.month else None,
-        "dob_day": f"{p.day:02d}" if p.day else None,
-        "place_of_birth": p.place,
-        "gender": p.gender,
-    }
-    return {g for word in (values[field] or "").split() for g in qgrams(word, 2)}
+@lru_cache(maxsize=1 << 20)
+def field_grams(p: Person, field: str, q: int = 2) -> frozenset[str]:
+    """The padded q-grams Bloom field ``field`` of ``p`` puts in the filter (``bloom.FIELD_VALUES``)."""
+    return frozenset(g for word in FIELD_VALUES[field](p.identity) for g in qgrams(word, q))
 
 
-ALL_FIELDS = ("given_names", "surname", "dob_year", "dob_month", "dob_day", "place_of_birth")
-"""The fields whose bigrams the attacker's population supplies (gender is near-universal)."""
+def attacked_fields(schema: EncodingSchema) -> tuple[str, ...]:
+    """The Bloom fields whose q-grams the attacker's population supplies as features.
+
+    Gender is left out (near-universal, it co-occurs with everything) and so is v1's
+    ``surname_full`` (4 positions per bigram, a weak copy of ``surname``).
+    """
+    return tuple(f.field for f in schema.fields if f.field not in ("gender", "surname_full"))
+
+
+def field_q(schema: EncodingSchema, field: str) -> int:
+    return next(f.q for f in schema.fields if f.field == field)
+
+
+def name_hashes(schema: EncodingSchema) -> list[int]:
+    """Positions per name q-gram, largest first: the footprint sizes the pattern miner seeks."""
+    return sorted({f.hashes for f in schema.fields if f.field in NAME_FIELDS}, reverse=True) or [12]
+
+
+def filter_content(
+    p: Person, schema: EncodingSchema, salt: tuple[str, ...] = ()
+) -> tuple[frozenset[tuple[str, str]], tuple[object, ...]]:
+    """Everything that decides ``p``'s stored filter under ``schema``: its q-grams per field and,
+    when ``bit_flip`` is on, the ``salt`` attributes its noise is seeded with. Equal content,
+    equal filter."""
+    grams = features(p, tuple((f.field, f.q) for f in schema.fields))
+    seeded = salt if schema.hardening == "bit_flip" else ()
+    return grams, tuple(getattr(p, a) for a in seeded)
+
+
+@lru_cache(maxsize=1 << 20)
+def features(p: Person, fields: tuple[tuple[str, int], ...]) -> frozenset[tuple[str, str]]:
+    """The (field, q-gram) pairs ``p`` puts in the filter for ``fields`` ((field, q) pairs);
+    cached, because every attack on every setting asks again for the same people."""
+    return frozenset((f, g) for f, q in fields for g in field_grams(p, f, q))

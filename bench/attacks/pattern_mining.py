@@ -1,20 +1,23 @@
 """Pattern-mining attack on the Bloom filters (after Christen, Schnell, Vatsalan & Ranbaduge 2017).
 
-The attacker holds every filter but no key, knows the scheme (bigrams, 12 positions per name
-bigram, field names hashed in) and has a plain-text population from the same distributions. The
-positions of one (field, bigram) are set in *every* record that contains it, so they form a set
-of columns that co-occur far more than chance. The attack:
+The attacker holds every filter but no key, knows the scheme (Kerckhoffs: the schema travels in
+every package: bigrams, k positions per name bigram, the field labels hashed in) and has a
+plain-text population from the same distributions. The positions of one (field, bigram) are set
+in *every* record that contains it, so they form a set of columns that co-occur far more than
+chance. The attack:
 
-1. **Mine**: from every column, grow a clique of up to 12 columns with the highest mean pairwise
-   correlation; distinct cliques are candidate bigram footprints. A record "contains" a footprint
-   when all but one (a tolerance for hardening noise) of its columns are set.
+1. **Mine**: from every column, grow a clique of k columns (k = the schema's positions per name
+   bigram) with the highest mean pairwise correlation; distinct cliques are candidate bigram
+   footprints. A record "contains" a footprint when all but one (a tolerance for hardening
+   noise) of its columns are set.
 2. **Align** (the frequency part, refined as in the graph-matching attacks of Vidanage et al.):
    match footprints to the population's (field, bigram) features by support, then repeatedly by
    the profile of conditional co-occurrence with the footprints already matched (Hungarian
    assignment each round).
-3. **Re-identify**: each record's set of present/absent matched bigrams is compared with every
-   given name and every surname of the population (field by field, +1 per agreeing, -1 per
-   disagreeing bigram); a unique best candidate is the guess.
+3. **Re-identify**: each record's set of present/absent matched bigrams is compared with the
+   population's names (+1 per agreeing, -1 per disagreeing bigram); a unique best candidate is
+   the guess. With v1's separate fields the given names and the surname are guessed apart; with
+   v2's one bag of name words (label ``name``) the whole (given names, surname) pair is.
 
 Written by hand: no maintained library implements Bloom-filter cryptanalysis (the published code
 is research code); scipy provides the assignment step.
@@ -23,12 +26,24 @@ is research code); scipy provides the assignment step.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
-from bench.attacks.data import ALL_FIELDS, NAME_FIELDS, BoolMatrix, Person, Target, field_grams
+from bench.attacks.data import (
+    NAME_FIELDS,
+    BoolMatrix,
+    Person,
+    Target,
+    attacked_fields,
+    features,
+    name_hashes,
+)
 from scipy.optimize import linear_sum_assignment
+
+from zichtbaar.standard.package import EncodingSchema
 
 FloatMatrix = npt.NDArray[np.float64]
 Feature = tuple[str, str]  # (field, bigram)
@@ -124,11 +139,15 @@ def undo_balance(x: BoolMatrix) -> BoolMatrix:
 
 
 def population_features(
-    population: list[Person], min_support: float
+    population: list[Person], schema: EncodingSchema, min_support: float
 ) -> tuple[list[Feature], BoolMatrix]:
-    """Frequent (field, bigram) features of the population and the (persons x features) incidence."""
+    """Frequent (field, bigram) features of the population and the (persons x features) incidence.
+
+    Fields are the schema's own labels: under v2 a bigram of a given name and the same bigram of
+    a surname are one feature ("name", bigram), exactly as the encoder hashes them."""
+    fields = tuple((f.field, f.q) for f in schema.fields if f.field in attacked_fields(schema))
     counts: Counter[Feature] = Counter()
-    grams = [{(f, g) for f in ALL_FIELDS for g in field_grams(p, f)} for p in population]
+    grams = [features(p, fields) for p in population]
     for gs in grams:
         counts.update(gs)
     n = len(population)
@@ -198,51 +217,89 @@ def align(
     return match
 
 
-def _best(scores: FloatMatrix, names: list[str]) -> list[str | None]:
+def _best(scores: FloatMatrix, names: list[Candidate]) -> list[Candidate | None]:
     """The top-scoring candidate per row; None on a tie (no unique guess)."""
-    out: list[str | None] = []
     if scores.shape[1] == 0:
         return [None] * scores.shape[0]
-    top2 = np.partition(-scores, 1, axis=1)[:, :2] if scores.shape[1] > 1 else None
+    if scores.shape[1] == 1:
+        return [names[0]] * scores.shape[0]
+    top2 = -np.partition(-scores, 1, axis=1)[:, :2]
     arg = np.argmax(scores, axis=1)
-    for r in range(scores.shape[0]):
-        if top2 is not None and top2[r, 0] == top2[r, 1]:
-            out.append(None)
-        else:
-            out.append(names[int(arg[r])])
+    return [
+        None if top2[r, 0] == top2[r, 1] else names[int(arg[r])] for r in range(scores.shape[0])
+    ]
+
+
+Candidate = TypeVar("Candidate", str, tuple[str, str])
+
+
+def _guess(
+    fp_inc: BoolMatrix,
+    items: list[tuple[int, Feature]],
+    candidates: list[Candidate],
+    features_of: Callable[[Candidate], frozenset[Feature]],
+    chunk: int = 2048,
+) -> list[Candidate | None]:
+    """Score every record against every candidate on the matched features, in row chunks."""
+    if not items or not candidates:
+        return [None] * len(fp_inc)
+    cand = np.full((len(candidates), len(items)), -1.0, dtype=np.float32)
+    column = {feat: j for j, (_, feat) in enumerate(items)}
+    for r, c in enumerate(candidates):
+        for feat in features_of(c):
+            j = column.get(feat)
+            if j is not None:
+                cand[r, j] = 1.0
+    cols = [i for i, _ in items]
+    out: list[Candidate | None] = []
+    for start in range(0, len(fp_inc), chunk):
+        rec = np.where(fp_inc[start : start + chunk][:, cols], 1.0, -1.0).astype(np.float32)
+        out.extend(_best(rec @ cand.T, candidates))
     return out
 
 
 def reidentify(
-    fp_inc: BoolMatrix, matched: dict[int, Feature], population: list[Person]
-) -> tuple[list[str | None], list[str | None]]:
-    """Guess each record's given names and surname from its matched bigrams, field by field."""
-    guesses: list[list[str | None]] = []
-    for fld in NAME_FIELDS:
-        items = [(i, g) for i, (f, g) in matched.items() if f == fld]
-        values = sorted(
-            {
-                v
-                for p in population
-                for v in [p.given_names if fld == "given_names" else p.surname]
-                if v
-            }
-        )
-        if not items:
-            guesses.append([None] * len(fp_inc))
-            continue
-        rec = np.where(fp_inc[:, [i for i, _ in items]], 1.0, -1.0)
-        cand = np.array(
-            [
-                [1.0 if g in grams else -1.0 for _, g in items]
-                for grams in (field_grams(_one(fld, v), fld) for v in values)
-            ]
-        )
-        guesses.append(_best(rec @ cand.T, values))
-    return guesses[0], guesses[1]
+    fp_inc: BoolMatrix,
+    matched: dict[int, Feature],
+    population: list[Person],
+    schema: EncodingSchema,
+) -> tuple[list[tuple[str, str] | None], list[str | None], list[str | None]]:
+    """Guess each record's (given names, surname), given names and surname from its bigrams.
+
+    v1 hashes given names and surname under their own labels, so each is guessed apart; v2
+    hashes one bag of name words (and their skeletons), so candidates are whole names."""
+    qs = {f.field: f.q for f in schema.fields}
+    if "given_names" in qs or "surname" in qs:
+        parts: list[list[str | None]] = []
+        for fld in ("given_names", "surname"):
+            items = [(i, (f, g)) for i, (f, g) in matched.items() if f == fld]
+            values = sorted({v for p in population for v in [_part(p, fld)] if v})
+            parts.append(
+                _guess(fp_inc, items, values, lambda v, f=fld: _features(_one(f, v), {f: qs[f]}))
+            )
+        full = [
+            (g, s) if g is not None and s is not None else None
+            for g, s in zip(parts[0], parts[1], strict=True)
+        ]
+        return full, parts[0], parts[1]
+    fields = {f: q for f, q in qs.items() if f in NAME_FIELDS}
+    items = [(i, feat) for i, feat in matched.items() if feat[0] in fields]
+    names = sorted({p.name for p in population if p.name is not None})
+    whole = _guess(fp_inc, items, names, lambda c: _features(_one("name", c), fields))
+    return whole, [g[0] if g else None for g in whole], [g[1] if g else None for g in whole]
 
 
-def _one(fld: str, value: str) -> Person:
+def _part(p: Person, fld: str) -> str | None:
+    return p.given_names if fld == "given_names" else p.surname
+
+
+def _features(p: Person, fields: dict[str, int]) -> frozenset[Feature]:
+    return features(p, tuple(fields.items()))
+
+
+def _one(fld: str, value: str | tuple[str, str]) -> Person:
+    if isinstance(value, tuple):
+        return Person(value[0], value[1], None, None, None, None, None)
     if fld == "given_names":
         return Person(value, None, None, None, None, None, None)
     return Person(None, value, None, None, None, None, None)
@@ -259,17 +316,28 @@ def attack(
     ``footprints`` lets a caller mine once and align against several populations.
     """
     if footprints is None:
-        footprints = mine_footprints(undo_balance(target.filters))
-    feats, pop_inc = population_features(population, min_support)
+        footprints = mine(target)
+    feats, pop_inc = population_features(population, target.schema, min_support)
     if not footprints or not feats:
         none: list[str | None] = [None] * len(target.truth)
         return PatternResult(len(footprints), {}, [None] * len(target.truth), none, none)
     fp_inc = np.stack([f.members for f in footprints], axis=1)
     match = align(fp_inc, pop_inc)
     matched = {i: feats[j] for i, j in match.items()}
-    given, surname = reidentify(fp_inc, matched, population)
-    full = [
-        (g, s) if g is not None and s is not None else None
-        for g, s in zip(given, surname, strict=True)
-    ]
+    full, given, surname = reidentify(fp_inc, matched, population, target.schema)
     return PatternResult(len(footprints), matched, full, given, surname)
+
+
+def mine(target: Target) -> list[Footprint]:
+    """Footprints of the target's filters, of every size the schema gives a name q-gram
+    (v2: 12 for a name bigram, 8 for a skeleton bigram), the overlapping ones dropped."""
+    x = undo_balance(target.filters)
+    out: list[Footprint] = []
+    for size in name_hashes(target.schema):
+        for fp in mine_footprints(x, size=size):
+            cols = set(fp.columns)
+            if not any(
+                len(cols & set(o.columns)) >= min(len(cols), len(o.columns)) // 2 for o in out
+            ):
+                out.append(fp)
+    return out

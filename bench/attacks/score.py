@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 from bench.attacks.data import Person, Target, field_grams
 from bench.attacks.pattern_mining import Footprint, PatternResult
-from bench.attacks.token_alignment import TokenResult
+from bench.attacks.token_alignment import TokenResult, name_by_tokens
 
 
 def share(guesses: list[Any], truth: list[Any]) -> float:
@@ -25,8 +25,10 @@ def bigram_labels_correct(
     """(correctly labelled, labelled) footprints: a label is correct when the records holding
     the footprint are, by Jaccard >= 0.5, the records whose plain text holds that bigram."""
     right = 0
+    qs = {f.field: f.q for f in target.schema.fields}
+    grams = {fld: [field_grams(p, fld, qs[fld]) for p in target.truth] for fld in qs}
     for i, (fld, gram) in result.matched.items():
-        truth = np.array([gram in field_grams(p, fld) for p in target.truth])
+        truth = np.array([gram in g for g in grams[fld]])
         members = footprints[i].members
         union = (truth | members).sum()
         if union and (truth & members).sum() / union >= 0.5:
@@ -40,7 +42,12 @@ def summarise(
     pattern: PatternResult,
     tokens: TokenResult,
     frequency: list[tuple[str, str] | None],
+    population: list[Person],
+    frequency_rank_only: list[tuple[str, str] | None] | None = None,
+    frequency_by_token: list[tuple[str, str] | None] | None = None,
 ) -> dict[str, float | int]:
+    """Every figure of one attack run; ``reid_filter`` is what the verdict judges: a record
+    counts when the pattern-mining or the frequency attack names it correctly."""
     truth: list[Person] = target.truth
     names = [p.name for p in truth]
     dob = [
@@ -56,6 +63,8 @@ def summarise(
         for g, d in zip(pattern.guesses, dob, strict=True)
     ]
     right, labelled = bigram_labels_correct(target, footprints, pattern)
+    by_tokens = name_by_tokens(tokens, population)
+    either = [g if g == t else f for g, f, t in zip(pattern.guesses, frequency, names, strict=True)]
     return {
         "records": len(truth),
         "reid_name": share(pattern.guesses, names),
@@ -66,6 +75,16 @@ def summarise(
         "bigrams_labelled": labelled,
         "bigrams_labelled_correctly": right,
         "frequency_attack_reid_name": share(frequency, names),
+        "frequency_rank_only_reid_name": share(frequency_rank_only or [None] * len(truth), names),
+        "frequency_by_tok_name_dob_reid_name": share(
+            frequency_by_token or [None] * len(truth), names
+        ),
+        "reid_filter": share(either, names),
+        "reid_name_by_tokens": share(by_tokens, names),
+        "frequency_beyond_tokens": share(
+            [f if b != t else None for f, b, t in zip(frequency, by_tokens, names, strict=True)],
+            names,
+        ),
         "tokens_pob_correct": tokens.correct["tok_pob"],
         "tokens_yob_correct": tokens.correct["tok_yob"],
         "tokens_all_four_correct": tokens.all_correct,

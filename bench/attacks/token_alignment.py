@@ -66,3 +66,23 @@ def attack(target: Target, population: list[Person]) -> TokenResult:
         sum(right) / n if n else 0.0,
         unique / n if n else 0.0,
     )
+
+
+def name_by_tokens(result: TokenResult, population: list[Person]) -> list[tuple[str, str] | None]:
+    """Name a record from its decoded attributes alone, without touching the filter.
+
+    When the decoded (place, year, month, day) of a record belongs to exactly one name in the
+    attacker's population, that name is the guess: for the informed attacker a record singled
+    out by its tokens is a record re-identified.
+    """
+    names: dict[tuple[object, ...], set[tuple[str, str]]] = {}
+    for p in population:
+        if p.name is not None:
+            names.setdefault(tuple(getattr(p, a) for a in COLUMNS.values()), set()).add(p.name)
+    n = len(next(iter(result.guesses.values()), []))
+    out: list[tuple[str, str] | None] = []
+    for i in range(n):
+        combo = tuple(result.guesses[c][i] for c in COLUMNS)
+        found = names.get(combo) if None not in combo else None
+        out.append(next(iter(found)) if found is not None and len(found) == 1 else None)
+    return out

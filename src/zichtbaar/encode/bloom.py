@@ -1,11 +1,13 @@
-"""Record-level Bloom filters (CLK style), keyed and hardened.
+"""Bloom filters of the name, keyed and hardened (encoding schema 2.0; 1.0 was a record-level CLK).
 
 Each field contributes its q-grams (padded, per word, so word order does not matter) to ONE bit
-array; a field's weight is the number of bits each of its q-grams sets. Bit positions come from
-HMAC-SHA256 under a sub-key of the linkage secret ("random hashing": independent positions per
-q-gram, not double hashing, whose structure pattern-mining attacks exploit), so the hub cannot
-build a filter for a name it guesses. Hardening then hides the frequency patterns of common
-q-grams, and a keyed permutation hides which bit came from where.
+array; a field's weight is the number of bits each of its q-grams sets. The default schema holds
+the name only (all name words as one bag, plus their transliteration skeletons): date, place and
+gender are tokens, so each is counted once by the linkage. Bit positions come from HMAC-SHA256
+under a sub-key of the linkage secret ("random hashing": independent positions per q-gram, not
+double hashing, whose structure pattern-mining attacks exploit), so the hub cannot build a filter
+for a name it guesses. Hardening then hides the frequency patterns of common q-grams, and a keyed
+permutation hides which bit came from where.
 
 Speed: the positions of a (field, value) pair depend only on the key, so they are computed once
 and cached; a filter is the OR of cached bit masks; hardening
@@ -121,7 +123,7 @@ def keyed_permutation(key: bytes, n: int) -> npt.NDArray[np.int64]:
 
 
 class BloomEncoder:
-    """Builds hardened record-level Bloom filters under one key and one schema."""
+    """Builds hardened Bloom filters under one key and one schema."""
 
     def __init__(self, key: LinkageKey, schema: EncodingSchema) -> None:
         unknown = [f.field for f in schema.fields if f.field not in FIELD_VALUES]

@@ -29,7 +29,7 @@ ENCODING_SCHEMA_VERSION = "2.0"
 
 
 class BloomFieldSpec(BaseModel):
-    """How one identifier contributes q-grams to the record-level Bloom filter."""
+    """How one identifier contributes q-grams to the Bloom filter."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
