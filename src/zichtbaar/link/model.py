@@ -274,21 +274,40 @@ MIN_BSN_PAIRS = 200
 """Below this many BSN-sharing pairs the second EM session blocks on two LSH bands instead."""
 
 
-def _second_em_block(con: duckdb.DuckDBPyConnection, tables: list[str]) -> Any:
-    """A training block that does not fix the date of birth, so its m values get trained.
-
-    Pairs sharing a BSN are nearly all matches with every other field free to disagree: the best
-    teacher. Without BSNs (or too few), pairs agreeing on two LSH bands (48 bits) serve; one band
-    alone lets in so many look-alike non-matches at 100k records that EM mixes them into m.
-    """
+def bsn_pair_count(con: duckdb.DuckDBPyConnection, tables: list[str]) -> int:
+    """Number of record pairs sharing a BSN token across ``tables`` (decides the EM blocks)."""
     union = " UNION ALL ".join(f"SELECT tok_bsn FROM {t}" for t in tables)
     rows = con.execute(
         f"SELECT coalesce(sum(c * (c - 1) / 2), 0) FROM (SELECT count(*) AS c FROM ({union}) "
         "WHERE tok_bsn IS NOT NULL GROUP BY tok_bsn)"
     ).fetchall()
-    if rows and rows[0][0] >= MIN_BSN_PAIRS:
-        return block_on("tok_bsn")
-    return block_on("lsh_0", "lsh_1")
+    return int(rows[0][0]) if rows else 0
+
+
+def train(linker: Linker, model: LinkModel, bsn_pairs: int) -> None:
+    """The training recipe, the same for every engine: prior from the exact keys, u by random
+    sampling, m by EM in two sessions, floored.
+
+    The first EM session blocks on date and place of birth. The second must not fix the date, so
+    its m values get trained: pairs sharing a BSN are nearly all matches with every other field
+    free to disagree, the best teacher. Without BSNs (fewer than ``MIN_BSN_PAIRS`` pairs), pairs
+    agreeing on two LSH bands (64 bits) serve; one band alone lets in so many look-alike
+    non-matches at 100k records that EM mixes them into m.
+    """
+    deterministic: list[Any] = [block_on("tok_bsn"), block_on("tok_name_dob")]
+    linker.training.estimate_probability_two_random_records_match(
+        deterministic, recall=model.prior_recall
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=model.max_pairs_u, seed=model.seed)
+    second = block_on("tok_bsn") if bsn_pairs >= MIN_BSN_PAIRS else block_on("lsh_0", "lsh_1")
+    with _floored_em():
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            block_on("tok_dob", "tok_pob"), fix_probability_two_random_records_match=True
+        )
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            second, fix_probability_two_random_records_match=True
+        )
+    _floor_probabilities(linker, max(model.m_floor, M_U_FLOOR))
 
 
 def train_and_predict(
@@ -309,19 +328,7 @@ def train_and_predict(
         settings(model, link_type),
         log_level=logging.WARNING,
     )
-    deterministic: list[Any] = [block_on("tok_bsn"), block_on("tok_name_dob")]
-    linker.training.estimate_probability_two_random_records_match(
-        deterministic, recall=model.prior_recall
-    )
-    linker.training.estimate_u_using_random_sampling(max_pairs=model.max_pairs_u, seed=model.seed)
-    with _floored_em():
-        linker.training.estimate_parameters_using_expectation_maximisation(
-            block_on("tok_dob", "tok_pob"), fix_probability_two_random_records_match=True
-        )
-        linker.training.estimate_parameters_using_expectation_maximisation(
-            _second_em_block(con, tables), fix_probability_two_random_records_match=True
-        )
-    _floor_probabilities(linker, max(model.m_floor, M_U_FLOOR))
+    train(linker, model, bsn_pair_count(con, tables))
     predictions = linker.inference.predict(threshold_match_weight=-10, warning_mode="never")
     return Trained(linker, db_api, predictions)
 

@@ -31,20 +31,17 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+from splink import DuckDBAPI, Linker, SettingsCreator
 
 from zichtbaar.errors import ConfigError, LinkError
 from zichtbaar.link.dialect import DUCKDB, SPARK
 from zichtbaar.link.lsh import band_keys
 from zichtbaar.link.model import (
-    M_U_FLOOR,
-    MIN_BSN_PAIRS,
     TOKEN_COLUMNS,
     LinkModel,
     Trained,
-    _floor_probabilities,
-    _floored_em,
     settings,
+    train,
 )
 
 if TYPE_CHECKING:
@@ -298,7 +295,7 @@ def train_and_predict_spark(
                     creator,
                     log_level=logging.WARNING,
                 )
-                _train(linker, model, records)
+                train(linker, model, _bsn_pairs(records))
         with _spark_errors("predicting"):
             predicted = linker.inference.predict(threshold_match_weight=-10, warning_mode="never")
             table = predicted.as_spark_dataframe().select(*PREDICTION_COLUMNS).toArrow()
@@ -307,26 +304,6 @@ def train_and_predict_spark(
     finally:
         frame.unpersist()
     return SparkLinkResult(table, model_json)
-
-
-def _train(linker: Linker, model: LinkModel, records: pa.Table) -> None:
-    """The recipe of ``model.train_and_predict``: prior from exact keys, u by sampling, m by EM
-    in two sessions (date + place, then BSN or two LSH bands), floored."""
-    linker.training.estimate_probability_two_random_records_match(
-        [block_on("tok_bsn"), block_on("tok_name_dob")], recall=model.prior_recall
-    )
-    linker.training.estimate_u_using_random_sampling(max_pairs=model.max_pairs_u, seed=model.seed)
-    second = (
-        block_on("tok_bsn") if _bsn_pairs(records) >= MIN_BSN_PAIRS else block_on("lsh_0", "lsh_1")
-    )
-    with _floored_em():
-        linker.training.estimate_parameters_using_expectation_maximisation(
-            block_on("tok_dob", "tok_pob"), fix_probability_two_random_records_match=True
-        )
-        linker.training.estimate_parameters_using_expectation_maximisation(
-            second, fix_probability_two_random_records_match=True
-        )
-    _floor_probabilities(linker, max(model.m_floor, M_U_FLOOR))
 
 
 def as_duckdb_trained(
