@@ -150,7 +150,7 @@ def test_bloom_separates_typo_variants_from_other_people(hardening: str) -> None
     assert all(f is not None and len(f) == 128 for f in a + b)
     match = [dice(x, y) for x, y in zip(a, b, strict=True) if x and y]
     other = [dice(x, y) for x, y in zip(a, b[1:] + b[:1], strict=True) if x and y]
-    assert statistics.median(match) > 0.8
+    assert statistics.median(match) > 0.7  # 0.75 for a name-only filter at flip 0.08
     assert statistics.median(other) < 0.65
     # separation: almost every true pair scores above almost every non-pair
     assert sorted(match)[len(match) // 20] > sorted(other)[-len(other) // 20]
@@ -244,7 +244,7 @@ def test_bit_flip_is_seeded_by_the_whole_record() -> None:
     first, again, other = enc.encode([a, a, namesake])
     assert first == again  # an identical record keeps an identical filter
     assert first != other  # a namesake does not: filter counts do not reveal name counts
-    assert first is not None and other is not None and dice(first, other) > 0.85
+    assert first is not None and other is not None and dice(first, other) > 0.7
 
 
 def test_skeleton_field_brings_transliterations_together() -> None:

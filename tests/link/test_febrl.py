@@ -30,5 +30,5 @@ def test_febrl4_encoded_keeps_its_measured_quality(tmp_path: Path) -> None:
     con.close()
     acc = accuracy(found, truth)
     assert acc.pairs_true == 5000
-    assert acc.precision >= 0.99  # measured 1.000 (encoding schema 2.0)
-    assert acc.f1 >= 0.93  # measured 0.9385
+    assert acc.precision >= 0.99  # measured 1.000 (encoding schema 2.0, bit flip 0.08)
+    assert acc.f1 >= 0.90  # measured 0.9135 (0.9385 at flip 0.04, which the attack breaks)

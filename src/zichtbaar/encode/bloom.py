@@ -32,7 +32,7 @@ from zichtbaar.standard.package import EncodingSchema
 
 BoolMatrix = npt.NDArray[np.bool_]
 
-DEFAULT_FLIP_PROBABILITY = 0.04
+DEFAULT_FLIP_PROBABILITY = 0.08
 
 
 def _words(value: str | None) -> list[str]:

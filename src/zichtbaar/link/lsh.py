@@ -61,7 +61,10 @@ def band_keys(filters: pa.Array, config: LshConfig, chunk: int = 65536) -> pa.Ar
                 sampled = np.concatenate(
                     [np.zeros((*sampled.shape[:2], pad), dtype=np.uint8), sampled], axis=2
                 )
-            words = np.packbits(sampled, axis=2).view(">u4")[:, :, 0].astype(np.int64)
+            # contiguous copy: for a one-row, one-band block numpy may hand back odd strides,
+            # and a 4-byte view needs a contiguous last axis (found by hypothesis)
+            packed = np.ascontiguousarray(np.packbits(sampled, axis=2))
+            words = packed.view(">u4")[:, :, 0].astype(np.int64)
             out[start : start + chunk] = words + offsets
     counts = np.where(valid, config.bands, 0)
     offsets_arr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
