@@ -203,3 +203,10 @@ def test_demo_release_is_in_the_audit_log(demo: DemoResult) -> None:
     assert [r[0] for r in refs] == [
         f"release:{demo.release.name} run:{demo.run.run_id} method:{demo.release.rules['method']}"
     ]
+
+
+def test_demo_key_depends_on_the_seed_only() -> None:
+    from zichtbaar.pipeline import demo_key
+
+    assert demo_key(1).subkey("bloom/hash") == demo_key(1).subkey("bloom/hash")
+    assert demo_key(1).subkey("bloom/hash") != demo_key(2).subkey("bloom/hash")

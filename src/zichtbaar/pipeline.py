@@ -13,6 +13,7 @@ The hub's stages never read ``world/`` or the linkage key; only packages cross o
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import shutil
 import time
 from collections.abc import Callable
@@ -25,7 +26,7 @@ import pandas as pd
 
 from zichtbaar.config import Settings
 from zichtbaar.disclosure.release import Release, audit_release, make_release
-from zichtbaar.encode.keys import new_key, save_key
+from zichtbaar.encode.keys import LinkageKey, Secret, new_key, save_key
 from zichtbaar.encode.package import encode_file
 from zichtbaar.errors import EstimationError, ZichtbaarError
 from zichtbaar.estimate.yearly import coverage, estimate_per_year, publishable
@@ -90,6 +91,19 @@ def _prepare_home(home: Path) -> None:
     (home / DEMO_MARKER).write_text("created by zichtbaar demo; safe to delete\n")
 
 
+def demo_key(seed: int) -> LinkageKey:
+    """The demo's linkage key, derived from the world's seed.
+
+    With a fresh random key every run, the same ``--seed`` gave different links and estimates (the
+    bit flip and LSH bands depend on the key), so two analysts could not compare demo runs. The
+    seed is public, so this key is too: it is for the synthetic world only. Real organisations use
+    ``zichtbaar keys new``, which draws from the operating system's random source.
+    """
+    fresh = new_key()
+    secret = hashlib.sha256(f"zichtbaar demo linkage key, seed {seed}".encode()).digest()
+    return LinkageKey(fresh.key_id, Secret(secret), fresh.created)
+
+
 def run_demo(
     settings: Settings,
     seed: int = 1,
@@ -124,7 +138,7 @@ def run_demo(
     # --- the reporters' side: one shared linkage key, each organisation encodes its own file
     t0 = time.perf_counter()
     reporter_dir.mkdir(parents=True)
-    key = new_key()
+    key = demo_key(seed)
     save_key(key, reporter_dir / "linkage.key")
     jobs = _encode_jobs(world_dir, world.organisations)
     packages: list[Path] = []
