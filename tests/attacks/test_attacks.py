@@ -9,6 +9,7 @@ the attack's success varies with the key (the bit positions) and grows with the 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import numpy as np
 import pytest
@@ -27,7 +28,7 @@ from bench.attacks.data import (
     world_identities,
 )
 from bench.attacks.score import summarise
-from bench.attacks.settings import BY_LABEL, SETTINGS, V2
+from bench.attacks.settings import BY_LABEL, SETTINGS, V2, is_default
 from bench.attacks.variants import FilterSeededFlipEncoder
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -37,12 +38,18 @@ from zichtbaar.encode.identity import Identity, identity
 from zichtbaar.encode.schema import default_schema
 from zichtbaar.standard.package import EncodingSchema
 
-SCALE = 0.05  # about 5,000 rows
+SCALE = 0.03  # about 3,000 rows
 
 
-@pytest.fixture(scope="module")
-def people() -> list[Identity]:
+@functools.cache
+def _people() -> list[Identity]:
     return world_identities(1, SCALE)
+
+
+@functools.cache
+def _attacked(schema_json: str, key: int) -> dict[str, float | int]:
+    """Cached per worker: the comparison and the default tests share the default under key 1."""
+    return _attack(_people(), EncodingSchema.model_validate_json(schema_json), key)
 
 
 def _attack(people: list[Identity], schema: EncodingSchema, key: int) -> dict[str, float | int]:
@@ -57,9 +64,10 @@ def _attack(people: list[Identity], schema: EncodingSchema, key: int) -> dict[st
 
 
 @pytest.fixture(scope="module")
-def v2_attacked(people: list[Identity]) -> tuple[dict[str, float | int], dict[str, float | int]]:
-    """Every attack on v2 unhardened and on the v2 default, under fixed key 1."""
-    return _attack(people, schema_with("none", base=V2), 1), _attack(people, V2, 1)
+def v2_attacked() -> tuple[dict[str, float | int], dict[str, float | int]]:
+    """Every attack on v2 unhardened and on the shipped default, under fixed key 1."""
+    none = schema_with("none", base=V2).model_dump_json()
+    return _attacked(none, 1), _attacked(default_schema().model_dump_json(), 1)
 
 
 def test_pattern_mining_reidentifies_unhardened_filters(
@@ -81,18 +89,31 @@ def test_unhardened_filter_is_attacked_at_least_as_successfully_as_hardened(
     assert none["reid_filter"] >= hardened["reid_filter"] - 0.01
 
 
+@pytest.fixture(scope="module")
+def default_attacked() -> list[dict[str, float | int]]:
+    """Every attack on the shipped default schema under fixed keys 1, 2 and 3."""
+    return [_attacked(default_schema().model_dump_json(), key) for key in (1, 2, 3)]
+
+
 @pytest.mark.xfail(
     strict=True,
-    reason="issue 8: the v2 default (name-only filter, bit_flip f=0.04) does NOT meet the 1 % "
-    "target: at this scale (4,919 rows) fixed keys 1-3 give 16.0 %, 97.4 % and 16.9 % (pattern "
-    "mining 1.1 %, 95.3 %, 2.2 %; frequency attack helped by the tokens 15.1 %); see "
-    "docs/attacks.md",
+    reason="issue 8: the shipped default (v2, bit_flip f=0.08) does NOT meet the 1 % target: "
+    "pattern mining is down to 0.00 %, 0.14 %, 0.00 % here (fixed keys 1-3, 2,923 rows; max "
+    "2.23 % over 10 keys at 8,682 rows), but the frequency attack, tie-broken with the decoded "
+    "tokens, names 15.6 % of records on every key; see docs/attacks.md",
 )
 def test_default_hardening_keeps_reidentification_at_most_one_percent(
-    people: list[Identity],
+    default_attacked: list[dict[str, float | int]],
 ) -> None:
-    for key in (1, 2, 3):  # the shipped default, three keys: the worst must stay <= 1 %
-        assert _attack(people, default_schema(), key)["reid_filter"] <= 0.01, key
+    # every filter attack (pattern mining or frequency), the worst of three keys
+    assert max(r["reid_filter"] for r in default_attacked) <= 0.01
+
+
+def test_default_hardening_defeats_pattern_mining_at_small_scale(
+    default_attacked: list[dict[str, float | int]],
+) -> None:
+    """A guard, not the target: at 8,682 rows one key in ten still gave 2.23 % (bench)."""
+    assert max(r["reid_name"] for r in default_attacked) <= 0.01
 
 
 def _toy_target(truth: list[Person], tokens: dict[str, list[str | None]]) -> Target:
@@ -197,7 +218,7 @@ def test_person_gives_the_encoder_the_same_words_per_field(
 
 def test_settings_are_valid_schemas_for_the_encoder() -> None:
     assert len({s.label for s in SETTINGS}) == len(SETTINGS)
-    assert BY_LABEL["v2 default"].schema == default_schema()
+    assert [s.label for s in SETTINGS if is_default(s)] == ["v2 f=0.08"]  # the shipped default
     for s in SETTINGS:
         BloomEncoder(fixed_key(1), s.schema)  # raises on an unknown field
         assert s.baseline.hardening == "none"
