@@ -50,12 +50,15 @@ SETTINGS: list[Setting] = [
         for h in (6, 8)
         for f in (0.04, 0.05, 0.06)
     ),
-    Setting(
-        "v2 f=0.04 filter-seeded flip",
-        schema_with("bit_flip", 0.04, base=V2),
-        V2_NONE,
-        FilterSeededFlipEncoder,
-        (),
+    *(
+        Setting(
+            f"v2 f={f:.2f} filter-seeded flip",
+            schema_with("bit_flip", f, base=V2),
+            V2_NONE,
+            FilterSeededFlipEncoder,
+            (),
+        )
+        for f in (0.04, 0.08)
     ),
     Setting("v1", V1, V1_NONE),
 ]
