@@ -18,7 +18,7 @@ from bench.febrl.cleartext import ALL_FIELDS, ENCODED_FIELDS, cleartext_accuracy
 from tests.link.febrl import make_febrl_snapshot
 
 from zichtbaar.link.evaluate import accuracy
-from zichtbaar.link.run import open_run, run_linkage
+from zichtbaar.link.run import open_run, person_of_registration, run_linkage
 
 
 def main() -> None:
@@ -27,13 +27,8 @@ def main() -> None:
         t0 = time.perf_counter()
         run_linkage(Path(tmp) / "snap", Path(tmp) / "runs", "febrl4")
         seconds = time.perf_counter() - t0
+        found = person_of_registration(Path(tmp) / "runs", "febrl4")
         con = open_run(Path(tmp) / "runs", "febrl4")
-        found = {
-            str(r): str(p)
-            for r, p in con.execute(
-                "SELECT registration_id, person_id FROM registration_person"
-            ).fetchall()
-        }
         pairs = {
             tuple(sorted((str(a), str(b))))
             for a, b in con.execute("SELECT id_l, id_r FROM dedupe_predictions").fetchall()

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tarfile
 from pathlib import Path
+from typing import Literal
 
 import pytest
 from sqlalchemy import delete, select
@@ -98,24 +99,26 @@ def test_corrupt_backup_is_refused_and_store_untouched(store: Store, tmp_path: P
     assert store_content(store) == before
 
 
+def _add_member(path: Path, mode: Literal["w", "a"], name: str) -> None:
+    """Write (mode "w") or append (mode "a") a two-byte member called ``name`` to a tar file."""
+    with tarfile.open(path, mode) as tar:
+        info = tarfile.TarInfo(name)
+        info.size = 2
+        tar.addfile(info, io.BytesIO(b"hi"))
+
+
 @pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
 def test_foreign_backups_are_refused(store: Store, tmp_path: Path) -> None:
     out = _backup(store, tmp_path)
     # A tar that is not ours.
     foreign = tmp_path / "foreign.tar"
-    with tarfile.open(foreign, "w") as tar:
-        info = tarfile.TarInfo("notes.txt")
-        info.size = 2
-        tar.addfile(info, io.BytesIO(b"hi"))
+    _add_member(foreign, "w", "notes.txt")
     with pytest.raises(StoreError, match="not a zichtbaar backup"):
         restore_store(store, tmp_path / "home", foreign, "test-admin")
     # Our backup with an extra member smuggled in (e.g. a path outside home).
     smuggled = tmp_path / "smuggled.tar"
     smuggled.write_bytes(out.read_bytes())
-    with tarfile.open(smuggled, "a") as tar:
-        info = tarfile.TarInfo("../evil.txt")
-        info.size = 2
-        tar.addfile(info, io.BytesIO(b"hi"))
+    _add_member(smuggled, "a", "../evil.txt")
     with pytest.raises(StoreError, match="tampered"):
         restore_store(store, tmp_path / "home", smuggled, "test-admin")
     assert not (tmp_path / "evil.txt").exists()

@@ -13,21 +13,14 @@ import pytest
 
 from tests.link.febrl import make_febrl_snapshot
 from zichtbaar.link.evaluate import accuracy
-from zichtbaar.link.run import open_run, run_linkage
+from zichtbaar.link.run import person_of_registration, run_linkage
 
 
 @pytest.mark.slow
 def test_febrl4_encoded_keeps_its_measured_quality(tmp_path: Path) -> None:
     truth = make_febrl_snapshot(tmp_path / "snap")
     run_linkage(tmp_path / "snap", tmp_path / "runs", "febrl4")
-    con = open_run(tmp_path / "runs", "febrl4")
-    found = {
-        str(r): str(p)
-        for r, p in con.execute(
-            "SELECT registration_id, person_id FROM registration_person"
-        ).fetchall()
-    }
-    con.close()
+    found = person_of_registration(tmp_path / "runs", "febrl4")
     acc = accuracy(found, truth)
     assert acc.pairs_true == 5000
     assert acc.precision >= 0.99  # measured 1.000 (encoding schema 2.0, bit flip 0.08)

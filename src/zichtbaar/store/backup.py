@@ -97,21 +97,27 @@ def _run_tool(cmd: list[str], env: dict[str, str], what: str) -> None:
         raise StoreError(f"{what} failed: {last}")
 
 
+def _sqlite_copy(source: str, target: str, what: str) -> None:
+    """SQLite's online backup API from one database file to another: a consistent copy of a live
+    store, and on restore it replaces every page of the target, WAL included."""
+    src = sqlite3.connect(source)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    except sqlite3.Error as err:
+        raise StoreError(f"the SQLite {what} failed: {err}") from None
+    finally:
+        dst.close()
+        src.close()
+
+
 def _dump_database(store: Store, out: Path) -> None:
     engine = store.engine
     if engine.dialect.name == "sqlite":
         src_path = engine.url.database
         if not src_path or src_path == ":memory:":
             raise StoreError("an in-memory store cannot be backed up")
-        src = sqlite3.connect(src_path)
-        dst = sqlite3.connect(out)
-        try:
-            src.backup(dst)
-        except sqlite3.Error as err:
-            raise StoreError(f"the SQLite backup failed: {err}") from None
-        finally:
-            dst.close()
-            src.close()
+        _sqlite_copy(src_path, str(out), "backup")
     elif engine.dialect.name == "postgresql":
         args, env = _pg_args(engine)
         _run_tool(["pg_dump", "--format=custom", "--file", str(out), *args], env, "pg_dump")
@@ -216,15 +222,7 @@ def _restore_database(store: Store, manifest: BackupManifest, dump: Path) -> Non
         target = engine.url.database
         if not target or target == ":memory:":
             raise StoreError("cannot restore into an in-memory store")
-        src = sqlite3.connect(dump)
-        dst = sqlite3.connect(target)
-        try:
-            src.backup(dst)  # replaces every page of the target, WAL included
-        except sqlite3.Error as err:
-            raise StoreError(f"the SQLite restore failed: {err}") from None
-        finally:
-            dst.close()
-            src.close()
+        _sqlite_copy(str(dump), target, "restore")
     else:
         args, env = _pg_args(engine)
         cmd = ["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction"]
