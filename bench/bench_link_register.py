@@ -40,8 +40,9 @@ COPY (
          gender, nationality_group, legal_basis,
          CASE WHEN random() < 0.6 THEN NULL ELSE tok_bsn END AS tok_bsn,
          CASE WHEN random() < 0.02 THEN NULL ELSE tok_name_dob END AS tok_name_dob,
-         tok_dob, tok_dob_swapped, tok_yob, tok_mob, tok_dob_day,
-         CASE WHEN random() < 0.3 THEN NULL ELSE tok_pob END AS tok_pob,
+         tok_dob, tok_dob_swapped, tok_name_ym, tok_name_yd, tok_name_md,
+         CASE WHEN random() < 0.3 THEN NULL ELSE tok_name_pob END AS tok_name_pob,
+         CASE WHEN random() < 0.3 THEN NULL ELSE tok_pob_dob END AS tok_pob_dob,
          bloom
   FROM (SELECT *, row_number() OVER () AS i
         FROM read_parquet('{{regs}}'), range({{copies}}) c(k))

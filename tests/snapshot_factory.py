@@ -15,16 +15,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-TOKENS = (
-    "tok_bsn",
-    "tok_name_dob",
-    "tok_dob",
-    "tok_dob_swapped",
-    "tok_yob",
-    "tok_mob",
-    "tok_dob_day",
-    "tok_pob",
-)
+from zichtbaar.standard.models import TOKEN_COLUMNS
+
+TOKENS = TOKEN_COLUMNS
 ORGS = (
     ("police-nl", "police"),
     ("shelter-a", "shelter_care"),

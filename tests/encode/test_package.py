@@ -66,7 +66,7 @@ def test_package_contract(tmp_path: Path) -> None:
     for record in table.to_pylist():
         hub = VictimRegistration.model_validate(record)
         assert hub.bloom is not None and len(hub.bloom) == 128
-        assert hub.tok_name_dob and hub.tok_dob and hub.tok_yob
+        assert hub.tok_name_dob and hub.tok_dob and hub.tok_name_ym
     by_id = {r["record_id"]: r for r in table.to_pylist()}
     for row in rows:
         # legal basis travels with each row; 'none' rows are encoded like the others

@@ -27,7 +27,8 @@ def _schema(hardening: str) -> EncodingSchema:
 
 def test_default_schema_is_versioned_and_complete() -> None:
     schema = default_schema()
-    assert schema.version == "2.0"
+    assert schema.version == "3.0"
+    assert schema.hardening_params == {"flip_probability": 0.08, "flip_seed": "filter"}
     assert [f.field for f in schema.fields] == ["name", "name_skeleton"]
     assert schema.filter_bits == 1024
     assert set(schema.tokens) == set(TOKEN_COLUMNS)
@@ -48,19 +49,47 @@ def test_tokens_differ_under_another_key_and_across_types() -> None:
     person = identity("Jan", "Jansen", "01-02-1980", "Utrecht", "111222333")
     a, b = Tokeniser(KEY).tokens(person), Tokeniser(new_key()).tokens(person)
     assert all(a[c] != b[c] for c in TOKEN_COLUMNS)
-    # domain separation: day 1 and month 1 of the same person give different tokens
-    p = identity(date_of_birth="01-01-1980")
+    # domain separation: the same name key and digits give different tokens per date part
+    p = identity("Jan", "Jansen", "01-01-1980")
     toks = Tokeniser(KEY).tokens(p)
-    assert toks["tok_mob"] != toks["tok_dob_day"]
+    assert len({toks["tok_name_ym"], toks["tok_name_yd"], toks["tok_name_md"]}) == 3
 
 
 def test_missing_inputs_give_null_tokens() -> None:
     toks = Tokeniser(KEY).tokens(identity(given_names="Jan"))
     assert all(v is None for v in toks.values())
     partial = Tokeniser(KEY).tokens(identity("Jan", "Jansen", "00-05-1980"))
-    assert partial["tok_yob"] and partial["tok_mob"]
+    assert partial["tok_name_ym"]
     assert partial["tok_dob"] is None and partial["tok_name_dob"] is None
-    assert partial["tok_dob_day"] is None
+    assert partial["tok_name_yd"] is None and partial["tok_name_md"] is None
+    # without a name no date part or place leaves the organisation on its own
+    nameless = Tokeniser(KEY).tokens(identity(date_of_birth="04-03-1990", place_of_birth="Delft"))
+    assert nameless["tok_dob"] is not None
+    assert all(nameless[c] is None for c in TOKEN_COLUMNS if c.startswith("tok_name_"))
+
+
+def test_no_token_is_a_date_part_or_place_alone() -> None:
+    """Schema 3.0: every token that carries a part of the date, or the place, carries the name
+    key too, so two people sharing only that part share no token (docs/attacks.md)."""
+    t = Tokeniser(KEY)
+    a = t.tokens(identity("Jan", "Jansen", "04-03-1990", "Delft", None, "male"))
+    b = t.tokens(identity("Piet", "Bakker", "04-03-1990", "Leiden", None, "male"))
+    c = t.tokens(identity("Kees", "Visser", "17-03-1990", "Delft", None, "male"))
+    assert a["tok_dob"] == b["tok_dob"]  # the whole date, many values, stays comparable
+    shared = {k for k in TOKEN_COLUMNS if a[k] is not None and a[k] == b[k]}
+    assert shared == {"tok_dob", "tok_dob_swapped"}
+    assert not {k for k in TOKEN_COLUMNS if a[k] is not None and a[k] == c[k]}
+
+
+@given(st.sampled_from(["Mohammed", "Mohamed", "Muhammad"]), st.booleans())
+def test_name_key_survives_vowels_and_order(given_name: str, swap: bool) -> None:
+    t = Tokeniser(KEY)
+    ref = t.tokens(identity("Mohammed", "Ali Hassan", "04-03-1990", "Aleppo"))
+    first, last = (given_name, "Ali Hassan")
+    other = t.tokens(identity(*((last, first) if swap else (first, last)), "14-03-1990", "Aleppo"))
+    assert other["tok_name_ym"] == ref["tok_name_ym"]  # a typo in the day
+    assert other["tok_name_pob"] == ref["tok_name_pob"]
+    assert other["tok_dob"] != ref["tok_dob"]
 
 
 def test_swapped_dob_token_matches_other_order() -> None:
@@ -222,9 +251,13 @@ def test_bad_schema_refused() -> None:
         BloomEncoder(KEY, schema.model_copy(update={"filter_bits": 1000, "hardening": "balance"}))
     with pytest.raises(EncodeError, match="flip_probability"):
         BloomEncoder(KEY, schema.model_copy(update={"hardening_params": {"flip_probability": 2.0}}))
+    with pytest.raises(EncodeError, match="flip_probability must be a number"):
+        BloomEncoder(KEY, schema.model_copy(update={"hardening_params": {"flip_probability": "x"}}))
+    with pytest.raises(EncodeError, match="flip_seed must be one of: filter, record"):
+        BloomEncoder(KEY, schema.model_copy(update={"hardening_params": {"flip_seed": "name"}}))
 
 
-# --------------------------------------------------------------------------- schema 2.0 names
+# --------------------------------------------------------------------------- names (schema 2.0 on)
 
 
 def test_name_filter_ignores_word_order_and_holds_nothing_but_the_name() -> None:
@@ -237,14 +270,26 @@ def test_name_filter_ignores_word_order_and_holds_nothing_but_the_name() -> None
     assert (raw[0] == raw[2]).all()  # date, place and gender are tokens, not filter bits
 
 
-def test_bit_flip_is_seeded_by_the_whole_record() -> None:
-    enc = BloomEncoder(KEY, default_schema())
+@pytest.mark.parametrize("seed", ["filter", "record"])
+def test_bit_flip_seed_follows_schema(seed: str) -> None:
+    params = {"flip_probability": 0.08, "flip_seed": seed}
+    enc = BloomEncoder(KEY, default_schema().model_copy(update={"hardening_params": params}))
     a = identity("Anna", "Jansen", "1990-04-03", "Utrecht", None, "female")
     namesake = identity("Anna", "Jansen", "1985-01-20", "Delft", None, "female")
     first, again, other = enc.encode([a, a, namesake])
     assert first == again  # an identical record keeps an identical filter
-    assert first != other  # a namesake does not: filter counts do not reveal name counts
-    assert first is not None and other is not None and dice(first, other) > 0.7
+    assert first is not None and other is not None
+    if seed == "filter":  # a typo in the date does not change the name's noise
+        assert first == other
+    else:  # the namesake gets other noise: filter counts do not reveal name counts
+        assert first != other and dice(first, other) > 0.7
+
+
+def test_default_flip_is_seeded_by_the_filter() -> None:
+    enc = BloomEncoder(KEY, default_schema())
+    a = identity("Anna", "Jansen", "1990-04-03", "Utrecht", None, "female")
+    b = identity("Anna", "Jansen", "1990-03-04", "Delft", None, "female")
+    assert enc.encode([a]) == enc.encode([b])
 
 
 def test_skeleton_field_brings_transliterations_together() -> None:

@@ -14,19 +14,10 @@ from typing import Any
 
 import pandas as pd
 
-from zichtbaar.standard.models import RECORD_MODEL_OF_KIND
-from zichtbaar.standard.package import EncodingSchema, compute_package_id
+from zichtbaar.standard.models import RECORD_MODEL_OF_KIND, TOKEN_COLUMNS
+from zichtbaar.standard.package import ENCODING_SCHEMA_VERSION, EncodingSchema, compute_package_id
 
-TOKENS = (
-    "tok_bsn",
-    "tok_name_dob",
-    "tok_dob",
-    "tok_dob_swapped",
-    "tok_yob",
-    "tok_mob",
-    "tok_dob_day",
-    "tok_pob",
-)
+TOKENS = TOKEN_COLUMNS
 ORG = "police-nl"
 REPORTER_TYPE = "police"
 KEY_ID = "k2026-test"
@@ -103,7 +94,7 @@ def write_package(
     (out / "encoding.json").write_text(enc.model_dump_json())
     manifest: dict[str, Any] = {
         "standard_version": "1.0",
-        "schema_version": "2.0",
+        "schema_version": ENCODING_SCHEMA_VERSION,
         "kind": kind,
         "organisation": org,
         "reporter_type": reporter_type,

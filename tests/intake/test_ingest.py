@@ -77,6 +77,22 @@ def test_tokens_are_not_stored_in_clear(store: Store, tmp_path: Path) -> None:
         )
 
 
+def test_swapped_date_still_meets_the_other_date_after_storage(
+    store: Store, tmp_path: Path
+) -> None:
+    """The hub encrypts tokens per column; a swapped date token must still equal the date token
+    it was made to meet, or no day/month swap is ever linked (found on the synthetic world)."""
+    first, second = registration(1), registration(2)
+    second["tok_dob_swapped"] = first["tok_dob"]
+    ingest_package(store, write_package(tmp_path / "p", [first, second]), "police-nl", "tester")
+    export_snapshot(store, tmp_path / "snap")
+    frame = pd.read_parquet(tmp_path / "snap" / "registrations.parquet").set_index("record_id")
+    a, b = frame.loc[first["record_id"]], frame.loc[second["record_id"]]
+    assert b["tok_dob_swapped"] == a["tok_dob"]
+    assert a["tok_dob"] != first["tok_dob"]  # still encrypted, not the organisation's token
+    assert b["tok_bsn"] != a["tok_dob"] and a["tok_bsn"] != a["tok_name_dob"]
+
+
 def test_resubmission_is_idempotent(store: Store, tmp_path: Path) -> None:
     pkg = write_package(tmp_path / "p", registrations(6))
     first = ingest_package(store, pkg, "police-nl", "tester")

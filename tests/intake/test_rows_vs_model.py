@@ -56,10 +56,10 @@ REG_ROW = st.fixed_dictionaries(
         "tok_name_dob": TOKEN,
         "tok_dob": st.none(),
         "tok_dob_swapped": st.none(),
-        "tok_yob": TOKEN,
-        "tok_mob": st.none(),
-        "tok_dob_day": st.none(),
-        "tok_pob": st.none(),
+        "tok_name_ym": TOKEN,
+        "tok_name_yd": st.none(),
+        "tok_name_md": st.none(),
+        "tok_name_pob": st.none(),
         "bloom": st.one_of(st.binary(min_size=1, max_size=8), st.none()),
     }
 )

@@ -6,7 +6,7 @@ from importlib import resources
 
 from zichtbaar.standard.package import EncodingSchema
 
-DEFAULT_SCHEMA_FILE = "encoding_schema_v2.json"
+DEFAULT_SCHEMA_FILE = "encoding_schema_v3.json"
 
 
 def default_schema() -> EncodingSchema:

@@ -1,11 +1,12 @@
 """The probabilistic linkage model: splink (Fellegi-Sunter) on encodings only.
 
 Comparisons use what organisations send: exact HMAC tokens (BSN, name + date of birth, date of
-birth and its day/month-swapped twin, year/month/day parts, place of birth), the Dice similarity
-of the hardened name filters at several levels, and the coded gender. Since encoding schema 2.0
-the filter holds the name only (as one bag of words plus its transliteration skeleton), so date,
-place and gender are each counted once, by their own comparison. Blocking joins on tokens
-and on LSH bands of the filters (``lsh.py``). u comes from random sampling, m from EM: no labels.
+birth and its day/month-swapped twin, and since encoding schema 3.0 two date parts or the place
+of birth together with the name key), the Dice similarity of the hardened name filters at several
+levels, and the coded gender. The filter holds the name only (as one bag of words plus its
+transliteration skeleton), so date, place and gender are each counted once, by their own
+comparison. Blocking joins on tokens and on LSH bands of the filters (``lsh.py``). u comes from
+random sampling, m from EM: no labels.
 """
 
 from __future__ import annotations
@@ -23,21 +24,13 @@ import pyarrow as pa
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 from splink.blocking_rule_library import CustomRule
 from splink.internals import expectation_maximisation as splink_em
+from splink.internals.exceptions import EMTrainingException
 from splink.internals.splink_dataframe import SplinkDataFrame
 
 from zichtbaar.link.dialect import DUCKDB, Dialect
 from zichtbaar.link.lsh import LshConfig, band_keys
+from zichtbaar.standard.models import TOKEN_COLUMNS as TOKEN_COLUMNS
 
-TOKEN_COLUMNS = (
-    "tok_bsn",
-    "tok_name_dob",
-    "tok_dob",
-    "tok_dob_swapped",
-    "tok_yob",
-    "tok_mob",
-    "tok_dob_day",
-    "tok_pob",
-)
 RECORD_COLUMNS = (*TOKEN_COLUMNS, "bloom_bits", "bloom_n", "gender", "lsh", "lsh_0", "lsh_1")
 
 for _name in ("splink", "splink.internals"):
@@ -65,6 +58,10 @@ class LinkModel:
     lsh: LshConfig = field(default_factory=LshConfig)
     prior_recall: float = 0.7
     """Assumed recall of the exact-key rules used to estimate the prior match probability."""
+    place_u: float = 0.03
+    """Chance that two different people with the same date of birth or name key were born in the
+    same place (u of "same place"). The hub cannot sample it: place tokens carry the date or the
+    name key, so random pairs almost never share one (docs/linkage.md, schema 3.0)."""
     m_floor: float = 1e-6
     """Least m of any level after training (see ``M_U_FLOOR``); 1e-3 and 1e-2 measured no
     different on FEBRL4."""
@@ -91,6 +88,12 @@ def _exact(name: str, column: str, label: str) -> dict[str, Any]:
     }
 
 
+YEAR_MONTH = "same name key, year and month"
+YEAR_DAY = "same name key, year and day"
+MONTH_DAY = "same name key, month and day"
+SAME_PLACE = "same place"
+
+
 def comparisons(model: LinkModel, dialect: Dialect = DUCKDB) -> list[dict[str, Any]]:
     """splink comparisons on tokens, name-filter Dice and gender."""
     dice = dialect.dice_prepared("bloom_bits_l", "bloom_bits_r", "bloom_n_l", "bloom_n_r")
@@ -106,11 +109,14 @@ def comparisons(model: LinkModel, dialect: Dialect = DUCKDB) -> list[dict[str, A
         for t in model.dice_levels
     ]
     dice_levels.append({"sql_condition": "ELSE", "label_for_charts": "dissimilar"})
+    # The date parts come with the name key (schema 3.0): when the keys differ (a consonant typo,
+    # a missing word) a partial date agreement is invisible and the pair falls to "different".
     dob = {
         "output_column_name": "dob",
         "comparison_levels": [
             {
-                "sql_condition": "tok_yob_l IS NULL OR tok_yob_r IS NULL",
+                "sql_condition": "(tok_dob_l IS NULL AND tok_name_ym_l IS NULL) "
+                "OR (tok_dob_r IS NULL AND tok_name_ym_r IS NULL)",
                 "label_for_charts": "missing",
                 "is_null_level": True,
             },
@@ -120,18 +126,41 @@ def comparisons(model: LinkModel, dialect: Dialect = DUCKDB) -> list[dict[str, A
                 "label_for_charts": "day/month swapped",
             },
             {
-                "sql_condition": "tok_yob_l = tok_yob_r AND tok_mob_l = tok_mob_r",
-                "label_for_charts": "same year and month",
+                "sql_condition": "tok_name_ym_l = tok_name_ym_r",
+                "label_for_charts": YEAR_MONTH,
             },
             {
-                "sql_condition": "tok_yob_l = tok_yob_r AND tok_dob_day_l = tok_dob_day_r",
-                "label_for_charts": "same year and day",
+                "sql_condition": "tok_name_yd_l = tok_name_yd_r",
+                "label_for_charts": YEAR_DAY,
             },
             {
-                "sql_condition": "tok_mob_l = tok_mob_r AND tok_dob_day_l = tok_dob_day_r",
-                "label_for_charts": "same month and day",
+                "sql_condition": "tok_name_md_l = tok_name_md_r",
+                "label_for_charts": MONTH_DAY,
             },
-            {"sql_condition": "tok_yob_l = tok_yob_r", "label_for_charts": "same year"},
+            {"sql_condition": "ELSE", "label_for_charts": "different"},
+        ],
+    }
+    # The place is compared where it can be: with the same date (tok_pob_dob) or with the same
+    # name key (tok_name_pob). Agreement of either token is evidence whatever else differs; a
+    # disagreement only counts where the date or a name-keyed date part agrees (the tokens then
+    # differ because the place does), elsewhere the pair gets the null level.
+    comparable = " OR ".join(
+        ["tok_dob_l = tok_dob_r", *(f"tok_name_{p}_l = tok_name_{p}_r" for p in ("ym", "yd", "md"))]
+    )
+    pob = {
+        "output_column_name": "pob",
+        "comparison_levels": [
+            {
+                "sql_condition": "tok_pob_dob_l = tok_pob_dob_r OR tok_name_pob_l = tok_name_pob_r",
+                "label_for_charts": SAME_PLACE,
+            },
+            {
+                "sql_condition": "(tok_name_pob_l IS NULL AND tok_pob_dob_l IS NULL) "
+                "OR (tok_name_pob_r IS NULL AND tok_pob_dob_r IS NULL) "
+                f"OR NOT coalesce({comparable}, false)",
+                "label_for_charts": "missing, or not comparable",
+                "is_null_level": True,
+            },
             {"sql_condition": "ELSE", "label_for_charts": "different"},
         ],
     }
@@ -153,22 +182,24 @@ def comparisons(model: LinkModel, dialect: Dialect = DUCKDB) -> list[dict[str, A
         _exact("name_dob", "tok_name_dob", "same name and date"),
         dob,
         {"output_column_name": "bloom", "comparison_levels": dice_levels},
-        _exact("pob", "tok_pob", "same place"),
+        pob,
         gender,
     ]
 
 
 def blocking_rules() -> list[Any]:
-    """Token equality, the swapped date, place with part of the date (a typo in the other part),
-    and LSH bands of the Bloom filters (exploded arrays)."""
+    """Token equality, the swapped date, the name key with part of the date (a typo in the other
+    part) or with the place (no date), and LSH bands of the Bloom filters (exploded arrays)."""
     return [
         block_on("tok_bsn"),
         block_on("tok_name_dob"),
         block_on("tok_dob"),
         CustomRule("l.tok_dob = r.tok_dob_swapped"),
         CustomRule("l.tok_dob_swapped = r.tok_dob"),
-        block_on("tok_pob", "tok_yob"),
-        block_on("tok_pob", "tok_mob", "tok_dob_day"),
+        block_on("tok_name_ym"),
+        block_on("tok_name_yd"),
+        block_on("tok_name_md"),
+        block_on("tok_name_pob"),
         block_on("lsh", arrays_to_explode=["lsh"]),
     ]
 
@@ -261,6 +292,42 @@ def _floor_probabilities(linker: Linker, m_floor: float) -> None:
                 level.u_probability = M_U_FLOOR
 
 
+DAYS_PER_MONTH = 365.25 / 12
+SAME_DATE_U_FALLBACK = 1 / (365.25 * 40)
+"""u of "same date" if random sampling saw no pair sharing a date (birth years over ~40 years)."""
+
+
+def _derive_name_keyed_u(linker: Linker, model: LinkModel) -> None:
+    """Set u of the name-keyed levels, which random sampling cannot estimate.
+
+    A name-keyed token agrees for a random pair only when the two share a name key as well, so
+    sampled u would count the name twice (Dice already does). What these levels should say is
+    how often two *different* people sharing a name key agree on that part of the date or the
+    place. For the date parts that follows from u of the whole date, which the hub samples
+    (the date's collision rate), with month and day taken as uniform: u(year) = u(date) x 12 x
+    30.4, u(year and month) = u(year) / 12, u(year and day) = u(year) / 30.4, u(month and day) =
+    1 / 365.25. The place has no such anchor: ``LinkModel.place_u``.
+    """
+    levels = {
+        (comparison.output_column_name, level.label_for_charts): level
+        for comparison in linker._settings_obj.comparisons  # splink has no public setter
+        for level in comparison.comparison_levels
+        if not level.is_null_level
+    }
+    same_date = levels[("dob", "same date")].u_probability
+    if same_date is None or same_date <= M_U_FLOOR:
+        same_date = SAME_DATE_U_FALLBACK
+    u_year = min(1.0, same_date * 12 * DAYS_PER_MONTH)
+    derived = {
+        ("dob", YEAR_MONTH): u_year / 12,
+        ("dob", YEAR_DAY): u_year / DAYS_PER_MONTH,
+        ("dob", MONTH_DAY): 1 / 365.25,
+        ("pob", SAME_PLACE): model.place_u,
+    }
+    for key, u in derived.items():
+        levels[key].u_probability = max(u, M_U_FLOOR)
+
+
 @dataclass
 class Trained:
     """A trained linker and where its predictions live."""
@@ -288,7 +355,7 @@ def train(linker: Linker, model: LinkModel, bsn_pairs: int) -> None:
     """The training recipe, the same for every engine: prior from the exact keys, u by random
     sampling, m by EM in two sessions, floored.
 
-    The first EM session blocks on date and place of birth. The second must not fix the date, so
+    The first EM session blocks on the date of birth. The second must not fix the date, so
     its m values get trained: pairs sharing a BSN are nearly all matches with every other field
     free to disagree, the best teacher. Without BSNs (fewer than ``MIN_BSN_PAIRS`` pairs), pairs
     agreeing on two LSH bands (64 bits) serve; one band alone lets in so many look-alike
@@ -299,14 +366,21 @@ def train(linker: Linker, model: LinkModel, bsn_pairs: int) -> None:
         deterministic, recall=model.prior_recall
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=model.max_pairs_u, seed=model.seed)
+    _derive_name_keyed_u(linker, model)
     second = block_on("tok_bsn") if bsn_pairs >= MIN_BSN_PAIRS else block_on("lsh_0", "lsh_1")
+    # A very small input may have no pair in a block (two LSH bands); one band is the fallback.
+    sessions = ((block_on("tok_dob"),), (second, block_on("lsh_0")))
     with _floored_em():
-        linker.training.estimate_parameters_using_expectation_maximisation(
-            block_on("tok_dob", "tok_pob"), fix_probability_two_random_records_match=True
-        )
-        linker.training.estimate_parameters_using_expectation_maximisation(
-            second, fix_probability_two_random_records_match=True
-        )
+        for rules in sessions:
+            for rule in rules:
+                try:
+                    linker.training.estimate_parameters_using_expectation_maximisation(
+                        rule, fix_probability_two_random_records_match=True
+                    )
+                    break
+                except EMTrainingException:
+                    continue
+    _derive_name_keyed_u(linker, model)  # splink re-pools u from its training records after EM
     _floor_probabilities(linker, max(model.m_floor, M_U_FLOOR))
 
 

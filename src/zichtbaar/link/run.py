@@ -360,8 +360,9 @@ def _link(
             "CREATE TABLE event_pairs (l_id VARCHAR, r_id VARCHAR, match_probability DOUBLE,"
             " match_weight DOUBLE)"
         )
+    excluded = ", ".join(("event_id", "org", "event_type", "event_date", "bloom", *TOKEN_COLUMNS))
     con.execute(
-        """
+        f"""
         CREATE TABLE person_events AS
         WITH best AS (
             SELECT r_id AS event_id, split_part(l_id, '|', 1) AS person_id,
@@ -370,9 +371,7 @@ def _link(
             FROM event_pairs
         )
         SELECT b.person_id, e.event_id, e.org AS register_org, e.event_type, e.event_date,
-               e.* EXCLUDE (event_id, org, event_type, event_date, bloom,
-                            tok_bsn, tok_name_dob, tok_dob, tok_dob_swapped,
-                            tok_yob, tok_mob, tok_dob_day, tok_pob)
+               e.* EXCLUDE ({excluded})
         FROM best b JOIN register_events e USING (event_id)
         WHERE b.rn = 1
         """

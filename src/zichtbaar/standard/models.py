@@ -154,11 +154,25 @@ class EncodedIdentity(_Strict):
     tok_dob_swapped: Token | None = Field(
         None, description="Date of birth with day and month swapped."
     )
-    tok_yob: Token | None = None
-    tok_mob: Token | None = None
-    tok_dob_day: Token | None = None
-    tok_pob: Token | None = None
-    bloom: bytes | None = Field(None, description="Record-level Bloom filter, filter_bits/8 bytes.")
+    tok_name_ym: Token | None = Field(
+        None, description="Name key with year and month of birth (a typo in the day)."
+    )
+    tok_name_yd: Token | None = Field(
+        None, description="Name key with year and day of birth (a typo in the month)."
+    )
+    tok_name_md: Token | None = Field(
+        None, description="Name key with month and day of birth (a typo in the year)."
+    )
+    tok_name_pob: Token | None = Field(None, description="Name key with place of birth.")
+    tok_pob_dob: Token | None = Field(None, description="Place of birth with the whole date.")
+    bloom: bytes | None = Field(None, description="Name Bloom filter, filter_bits/8 bytes.")
+
+
+TOKEN_COLUMNS: tuple[str, ...] = tuple(
+    f for f in EncodedIdentity.model_fields if f.startswith("tok_")
+)
+"""The token columns of the current encoding schema, in order: the one list the encoder, the
+intake, the store and the linkage share."""
 
 
 class VictimRegistration(EncodedIdentity):

@@ -25,7 +25,7 @@ DATA_FILE = "data.parquet"
 MANIFEST_FILE = "manifest.json"
 ENCODING_FILE = "encoding.json"
 
-ENCODING_SCHEMA_VERSION = "2.0"
+ENCODING_SCHEMA_VERSION = "3.0"
 
 
 class BloomFieldSpec(BaseModel):
@@ -49,7 +49,7 @@ class EncodingSchema(BaseModel):
     )
     fields: tuple[BloomFieldSpec, ...]
     hardening: Literal["none", "balance", "xor_fold", "rule90", "bit_flip"] = "bit_flip"
-    hardening_params: dict[str, float] = Field(default_factory=dict)
+    hardening_params: dict[str, float | str] = Field(default_factory=dict)
     tokens: tuple[str, ...] = Field(description="Names of the token columns this schema produces.")
 
 

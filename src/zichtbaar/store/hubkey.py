@@ -2,8 +2,9 @@
 
 Deterministic, so equal tokens stay equal and linkage still works; keyed by the hub alone, so a
 reporter who holds the linkage secret and steals the store cannot recompute tokens from names and
-test them against it. The column name is associated data, so the same value in two token columns
-gives two different ciphertexts.
+test them against it. The token's domain (its column name) is associated data, so the same value
+in two unrelated token columns gives two different ciphertexts; columns the linkage compares with
+each other share a domain (``TOKEN_DOMAIN``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,15 @@ from zichtbaar.errors import StoreError
 
 KEY_FILE_NAME = "hub-key.json"
 
+TOKEN_DOMAIN = {"tok_dob_swapped": "tok_dob"}
+"""Token columns encrypted under another column's domain: a swapped date must still meet the other
+record's date (``l.tok_dob = r.tok_dob_swapped``). Before this, each column was its own domain and
+no swapped date was ever linked through the store."""
+
+
+def _domain(column: str) -> list[bytes]:
+    return [TOKEN_DOMAIN.get(column, column).encode("ascii")]
+
 
 class HubCipher:
     """AES-SIV (512-bit key) over 32-byte tokens; ``key_id`` names the key, never reveals it."""
@@ -41,11 +51,11 @@ class HubCipher:
         return f"HubCipher(key_id={self.key_id})"
 
     def encrypt_token(self, column: str, token_hex: str) -> bytes:
-        return self._aead.encrypt(bytes.fromhex(token_hex), [column.encode("ascii")])
+        return self._aead.encrypt(bytes.fromhex(token_hex), _domain(column))
 
     def decrypt_token(self, column: str, blob: bytes) -> str:
         try:
-            return self._aead.decrypt(blob, [column.encode("ascii")]).hex()
+            return self._aead.decrypt(blob, _domain(column)).hex()
         except InvalidTag:
             raise StoreError(f"a stored token in '{column}' fails authentication") from None
 

@@ -23,17 +23,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-TOKEN_COLUMNS = (
-    "tok_bsn",
-    "tok_name_dob",
-    "tok_dob",
-    "tok_dob_swapped",
-    "tok_yob",
-    "tok_mob",
-    "tok_dob_day",
-    "tok_pob",
-)
-"""Token columns of ``EncodedIdentity``, stored AES-SIV encrypted under the hub key."""
+# token columns are stored AES-SIV encrypted under the hub key
+from zichtbaar.standard.models import TOKEN_COLUMNS as TOKEN_COLUMNS
 
 
 class Base(DeclarativeBase):
@@ -138,10 +129,11 @@ class _Encoded:
     tok_name_dob: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     tok_dob: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     tok_dob_swapped: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
-    tok_yob: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
-    tok_mob: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
-    tok_dob_day: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
-    tok_pob: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    tok_name_ym: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    tok_name_yd: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    tok_name_md: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    tok_name_pob: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    tok_pob_dob: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     bloom: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
 
 
