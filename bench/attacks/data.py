@@ -14,11 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from bench.attacks.variants import LegacyTokeniser
 
 from zichtbaar.encode.bloom import FIELD_VALUES, BloomEncoder, qgrams
 from zichtbaar.encode.identity import Identity, identity
@@ -181,6 +182,17 @@ def unhardened(schema: EncodingSchema) -> EncodingSchema:
 EncoderFactory = Callable[[LinkageKey, EncodingSchema], BloomEncoder]
 
 
+class TokenSet(Protocol):
+    def tokens(self, person: Identity) -> dict[str, str | None]: ...
+
+
+def tokeniser_for(schema: EncodingSchema, key: LinkageKey) -> TokenSet:
+    """The token set ``schema`` shipped with: schema 3.0 the current ``Tokeniser``, schemas
+    1.0 and 2.0 the stand-alone attribute tokens they sent (``variants.LegacyTokeniser``)."""
+    major = int(schema.version.split(".")[0])
+    return Tokeniser(key) if major >= 3 else LegacyTokeniser(key)
+
+
 @dataclass
 class Target:
     """What the hub holds (filters and tokens) and, beside it, the truth for scoring only."""
@@ -207,10 +219,11 @@ def encode_target(
 ) -> Target:
     """Encode ``people`` under ``key`` (default: a fresh one); rows without a filter are left out.
 
-    ``encoder`` lets the bench try a variant of the Bloom encoder (see ``variants``)."""
+    ``encoder`` lets the bench try a variant of the Bloom encoder (see ``variants``); the token
+    columns are those ``schema.version`` shipped with (``tokeniser_for``)."""
     key = key or new_key()
     blooms = encoder(key, schema).encode(people)
-    tokeniser = Tokeniser(key)
+    tokeniser = tokeniser_for(schema, key)
     keep = [i for i, b in enumerate(blooms) if b is not None]
     packed = np.frombuffer(b"".join(blooms[i] or b"" for i in keep), dtype=np.uint8)
     filters = np.unpackbits(packed.reshape(len(keep), -1), axis=1).astype(np.bool_)
@@ -241,6 +254,13 @@ def field_q(schema: EncodingSchema, field: str) -> int:
 def name_hashes(schema: EncodingSchema) -> list[int]:
     """Positions per name q-gram, largest first: the footprint sizes the pattern miner seeks."""
     return sorted({f.hashes for f in schema.fields if f.field in NAME_FIELDS}, reverse=True) or [12]
+
+
+def flip_salt(schema: EncodingSchema) -> tuple[str, ...]:
+    """What the shipped encoder seeds ``schema``'s bit flip with besides the filter, as Person
+    attributes: the whole identity for ``flip_seed`` "record" (the default when absent, as in
+    v1/v2), nothing for "filter" (v3)."""
+    return IDENTITY if schema.hardening_params.get("flip_seed", "record") == "record" else ()
 
 
 def filter_content(

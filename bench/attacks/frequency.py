@@ -13,7 +13,8 @@ groups are people sharing a name plus every duplicate row of one person. Equal s
 alignment a blind guess within a size, so the attacker breaks the tie with what else the hub
 holds: the token columns, decoded by frequency (``token_alignment``). Within a block of equal
 rank size, filter groups and plain-text groups are matched (Hungarian assignment) on how many of
-their rows agree on decoded year, month, day and place of birth.
+their rows agree on every attribute the tokens of that schema decode (v2: year, month, day and
+place of birth; v3 also the name key and the name, each where a column decodes it).
 
 Only groups of two or more are attacked: a singleton filter carries no frequency signal, and
 matching singletons on decoded tokens alone is the token attack (scored apart, ``score``).
@@ -26,11 +27,12 @@ from collections.abc import Hashable, Sequence
 
 import numpy as np
 import numpy.typing as npt
+from bench.attacks import token_alignment
 from bench.attacks.data import Person, Target, filter_content
-from bench.attacks.token_alignment import COLUMNS
+from bench.attacks.token_alignment import attribute
 from scipy.optimize import linear_sum_assignment
 
-Decoded = dict[str, list[object | None]]  # token column -> decoded value per target record
+Decoded = dict[str, list[object | None]]  # attribute -> decoded value per target record
 
 
 def attack(
@@ -63,10 +65,13 @@ def attack(
         while end < len(ranked_filters) and len(ranked_filters[end]) == size:
             end += 1
         block_f, block_p = ranked_filters[start:end], ranked_plain[start:end]
-        order = _match(block_f, block_p, decoded) if decoded else list(range(len(block_p)))
+        order: list[int | None] = (
+            _match(block_f, block_p, decoded) if decoded else list(range(len(block_p)))
+        )
         for members, j in zip(block_f, order, strict=False):
-            for i in members if j is not None else ():
-                guesses[i] = block_p[j][0].name
+            if j is not None:
+                for i in members:
+                    guesses[i] = block_p[j][0].name
         start = end
     return guesses
 
@@ -77,12 +82,11 @@ def _match(
     """For each filter group, the plain-text group it agrees with most on decoded tokens."""
     score = np.zeros((len(block_f), len(block_p)), dtype=np.float32)
     depth = max(max(len(g) for g in block_f), max(len(g) for g in block_p))
-    for column, attr in COLUMNS.items():
-        values = decoded.get(column)
-        if values is None:
+    for attr, values in decoded.items():
+        if all(v is None for v in values):
             continue
         f_vals = [[values[i] for i in g] for g in block_f]
-        p_vals = [[getattr(p, attr) for p in g] for g in block_p]
+        p_vals = [[attribute(p, attr) for p in g] for g in block_p]
         vocab = {
             v: k for k, v in enumerate({v for g in f_vals + p_vals for v in g if v is not None})
         }
@@ -103,3 +107,19 @@ def _counts(groups: list[list[object | None]], vocab: dict[object, int]) -> npt.
             if v is not None:
                 out[r, vocab[v]] += 1
     return out
+
+
+def signature(
+    target: Target, population: list[Person], shadow: list[dict[str, str | None]]
+) -> list[tuple[str, str] | None]:
+    """The co-occurrence attack: name a row by how many rows share its filter *and* each of its
+    tokens (``token_alignment.name_by_signature``), the population's filters predicted by
+    ``data.filter_content``. Stronger than rank alignment of one column at a time: a row whose
+    combination of group sizes is unique needs no decoding at all."""
+    store, plain = token_alignment.token_columns(target, shadow)
+    filters: list[Hashable | None] = [row.tobytes() for row in np.packbits(target.filters, axis=1)]
+    content: list[Hashable | None] = [
+        filter_content(p, target.schema, target.salt) if p.name is not None else None
+        for p in population
+    ]
+    return token_alignment.name_by_signature([filters, *store], [content, *plain], population)

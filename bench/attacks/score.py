@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 from bench.attacks.data import Person, Target, field_grams
 from bench.attacks.pattern_mining import Footprint, PatternResult
-from bench.attacks.token_alignment import TokenResult, name_by_tokens
+from bench.attacks.token_alignment import TokenResult
 
 
 def share(guesses: list[Any], truth: list[Any]) -> float:
@@ -45,17 +45,15 @@ def summarise(
     population: list[Person],
     frequency_rank_only: list[tuple[str, str] | None] | None = None,
     frequency_by_token: list[tuple[str, str] | None] | None = None,
+    signature: list[tuple[str, str] | None] | None = None,
 ) -> dict[str, float | int]:
     """Every figure of one attack run; ``reid_filter`` is what the verdict judges: a record
-    counts when the pattern-mining or the frequency attack names it correctly."""
+    counts when pattern mining, the frequency attack or the count signature of filter and
+    tokens (``frequency.signature``) names it correctly."""
     truth: list[Person] = target.truth
     names = [p.name for p in truth]
     dob = [
-        (
-            tokens.guesses["tok_yob"][i],
-            tokens.guesses["tok_mob"][i],
-            tokens.guesses["tok_dob_day"][i],
-        )
+        (tokens.decoded["year"][i], tokens.decoded["month"][i], tokens.decoded["day"][i])
         for i in range(len(truth))
     ]
     name_dob = [
@@ -63,8 +61,15 @@ def summarise(
         for g, d in zip(pattern.guesses, dob, strict=True)
     ]
     right, labelled = bigram_labels_correct(target, footprints, pattern)
-    by_tokens = name_by_tokens(tokens, population)
-    either = [g if g == t else f for g, f, t in zip(pattern.guesses, frequency, names, strict=True)]
+    by_tokens = tokens.names
+    by_either = [
+        b if b == t else c for b, c, t in zip(by_tokens, tokens.by_counts, names, strict=True)
+    ]
+    signature = signature or [None] * len(truth)
+    either = [
+        t if t in (g, f, s) else None
+        for g, f, s, t in zip(pattern.guesses, frequency, signature, names, strict=True)
+    ]
     return {
         "records": len(truth),
         "reid_name": share(pattern.guesses, names),
@@ -79,14 +84,16 @@ def summarise(
         "frequency_by_tok_name_dob_reid_name": share(
             frequency_by_token or [None] * len(truth), names
         ),
+        "signature_reid_name": share(signature, names),
         "reid_filter": share(either, names),
         "reid_name_by_tokens": share(by_tokens, names),
+        "reid_name_by_token_counts": share(tokens.by_counts, names),
+        "reid_name_by_tokens_any": share(by_either, names),
         "frequency_beyond_tokens": share(
             [f if b != t else None for f, b, t in zip(frequency, by_tokens, names, strict=True)],
             names,
         ),
-        "tokens_pob_correct": tokens.correct["tok_pob"],
-        "tokens_yob_correct": tokens.correct["tok_yob"],
+        **{f"tokens_{a}_correct": tokens.correct[a] for a in tokens.decoded},
         "tokens_all_four_correct": tokens.all_correct,
         "tokens_all_four_correct_unique": tokens.all_correct_unique,
     }

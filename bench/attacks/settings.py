@@ -22,6 +22,7 @@ from zichtbaar.encode.bloom import BloomEncoder
 from zichtbaar.encode.schema import default_schema
 from zichtbaar.standard.package import EncodingSchema
 
+V3 = shipped_schema("encoding_schema_v3.json")
 V2 = shipped_schema("encoding_schema_v2.json")
 V1 = shipped_schema("encoding_schema_v1.json")
 
@@ -32,14 +33,27 @@ class Setting:
     schema: EncodingSchema
     baseline: EncodingSchema  # ΔF1 is measured against this, linked under the same key
     encoder: EncoderFactory = BloomEncoder
-    salt: tuple[str, ...] = IDENTITY  # the shipped flip is seeded by the whole identity
+    salt: tuple[str, ...] = IDENTITY  # what the flip is seeded with (``data.flip_salt``)
 
 
 # The ΔF1 baseline is the shipped schema of the same version without hardening: fewer positions
 # per bigram is part of the protection, so its linkage cost counts too.
-V2_NONE, V1_NONE = unhardened(V2), unhardened(V1)
+V3_NONE, V2_NONE, V1_NONE = unhardened(V3), unhardened(V2), unhardened(V1)
+
+
+def _v3(f: float, seed: str) -> EncodingSchema:
+    schema = schema_with("bit_flip", f, base=V3)
+    return schema.model_copy(
+        update={"hardening_params": {**schema.hardening_params, "flip_seed": seed}}
+    )
+
 
 SETTINGS: list[Setting] = [
+    # v3 none first: a run links each key's unhardened baseline once and reuses it
+    Setting("v3 none", V3_NONE, V3_NONE, salt=()),
+    Setting("v3 (shipped default)", default_schema(), V3_NONE, salt=()),
+    *(Setting(f"v3 f={f:.2f} filter", _v3(f, "filter"), V3_NONE, salt=()) for f in (0.06, 0.10)),
+    Setting("v3 f=0.08 record-seeded", _v3(0.08, "record"), V3_NONE),
     Setting("v2 none", V2_NONE, V2_NONE),
     *(
         Setting(f"v2 f={f:.2f}", schema_with("bit_flip", f, base=V2), V2_NONE)
@@ -62,9 +76,11 @@ SETTINGS: list[Setting] = [
     ),
     Setting("v1", V1, V1_NONE),
 ]
-"""Every setting, in table order; ``bench_attacks --settings`` picks a subset by label. Labels
-name parameters, not roles: the shipped default moves (v2 f=0.04 until commit d54eb43, f=0.08
-since), so ``is_default`` marks it at run time. ``v2 h6``/``h8``: 6 or 8 positions per name
+"""Every setting, in table order; ``bench_attacks --settings`` picks a subset by label, ``--only``
+by a part of it. Labels name parameters (the shipped default moved: v2 f=0.04 until commit
+d54eb43, v2 f=0.08 until schema 3.0), ``is_default`` marks today's at run time. ``v3 ... filter``:
+the flip seeded by the filter alone (``flip_seed`` "filter", as shipped in 3.0), so the attacker
+groups its plain text by filter content only (salt ``()``). ``v2 h6``/``h8``: 6 or 8 positions per name
 bigram instead of 12 (the skeleton keeps 8)."""
 
 BY_LABEL = {s.label: s for s in SETTINGS}
