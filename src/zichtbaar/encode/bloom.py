@@ -55,18 +55,13 @@ def _two(value: int | None) -> list[str]:
     return [f"{value:02d}"] if value else []
 
 
-def _name_words(p: Identity) -> list[str]:
-    """Every word of the given names and the surname core: one bag, so order does not matter."""
-    return _words(p.given_names) + _words(p.surname.core if p.surname else None)
-
-
 def _skeletons(p: Identity) -> list[str]:
     """The consonant skeleton of every name word (``normalise.name_skeleton``), empty ones dropped."""
-    return [s for s in map(normalise.name_skeleton, _name_words(p)) if s]
+    return [s for s in map(normalise.name_skeleton, p.name_words) if s]
 
 
 FIELD_VALUES: dict[str, Callable[[Identity], list[str]]] = {
-    "name": _name_words,
+    "name": lambda p: p.name_words,
     "name_skeleton": _skeletons,
     "given_names": lambda p: _words(p.given_names),
     "surname": lambda p: _words(p.surname.core if p.surname else None),

@@ -27,6 +27,13 @@ class Identity:
             return None
         return f"{self.given_names} {self.surname.core}"
 
+    @property
+    def name_words(self) -> list[str]:
+        """Every word of the given names and the surname core, as one bag: what the name filter
+        hashes and the name key is made of, so a swapped name order changes neither."""
+        given = self.given_names.split() if self.given_names else []
+        return given + (self.surname.core.split() if self.surname else [])
+
 
 def identity(
     given_names: str | None = None,

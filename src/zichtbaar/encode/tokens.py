@@ -40,12 +40,17 @@ _PURPOSE = {
 }
 
 
+def _skeletons(words: list[str]) -> list[str]:
+    """Each word's consonant skeleton; a word of vowels only keeps its folded spelling."""
+    return [normalise.name_skeleton(w) or w for w in words]
+
+
 def place_key(place: str | None) -> str | None:
     """The place of birth as its words' consonant skeletons: "Kharkiv" and "Charkiw" (German
-    habit) are one place, while a place of vowels only keeps its folded spelling."""
+    habit) are one place."""
     if place is None:
         return None
-    return " ".join(normalise.name_skeleton(w) or w for w in place.split())
+    return " ".join(_skeletons(place.split()))
 
 
 def name_key(person: Identity) -> str | None:
@@ -55,12 +60,8 @@ def name_key(person: Identity) -> str | None:
     typo in a vowel leave it unchanged; a typo in a consonant or a missing word changes it (the
     Bloom filter still sees those). None without any name word.
     """
-    words = (person.given_names or "").split()
-    if person.surname is not None:
-        words += person.surname.core.split()
-    if not words:
-        return None
-    return " ".join(sorted(normalise.name_skeleton(w) or w for w in words))
+    words = person.name_words
+    return " ".join(sorted(_skeletons(words))) if words else None
 
 
 class Tokeniser:
