@@ -8,16 +8,20 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 
 from tests.intake.factory import TOKENS, registration, registrations, suspect, write_package
+from zichtbaar.errors import StoreError
 from zichtbaar.intake import export_snapshot, ingest_package, withdraw
-from zichtbaar.store import Store, verify_audit
+from zichtbaar.store import Store, open_store, verify_audit
+from zichtbaar.store.engine import FILTERS_SEALED
+from zichtbaar.store.hubkey import load_or_create_hub_key
 from zichtbaar.store.models import (
     AuditEntry,
     QuarantinedRow,
     Registration,
     StoredSuspect,
+    StoreMeta,
     Withdrawal,
 )
 
@@ -75,6 +79,63 @@ def test_tokens_are_not_stored_in_clear(store: Store, tmp_path: Path) -> None:
         assert (
             rows[0]["tok_bsn"].encode() not in raw and bytes.fromhex(rows[0]["tok_bsn"]) not in raw
         )
+
+
+def test_filters_are_sealed_at_rest_and_opened_for_linkage(store: Store, tmp_path: Path) -> None:
+    """A reporter holds the linkage secret, so it can encode a guessed name into exactly the
+    filter the store would hold: the store may hold no filter open, and not even reveal which
+    rows share one (two rows with the same filter are sealed differently)."""
+    first, second = registration(1), registration(2)
+    second["bloom"] = first["bloom"]
+    ingest_package(store, write_package(tmp_path / "p", [first, second]), "police-nl", "tester")
+    stored = [bytes(r.bloom) for r in _regs(store) if r.bloom is not None]
+    assert len(stored) == 2 and stored[0] != stored[1]
+    assert all(first["bloom"] not in blob for blob in stored)
+    if store.engine.dialect.name == "sqlite":
+        raw = Path(store.engine.url.database).read_bytes()  # type: ignore[arg-type]
+        assert first["bloom"] not in raw
+    export_snapshot(store, tmp_path / "snap")
+    frame = pd.read_parquet(tmp_path / "snap" / "registrations.parquet").set_index("record_id")
+    assert frame.loc[first["record_id"], "bloom"] == first["bloom"]
+    assert frame.loc[second["record_id"], "bloom"] == first["bloom"]
+
+
+def test_a_store_written_with_open_filters_is_sealed_once_on_opening(
+    store: Store, store_url: str, tmp_path: Path
+) -> None:
+    """Stores written before filters were sealed hold them open; the next opening seals every one
+    (once: a second opening must not seal the seals), and the snapshot still gives them back."""
+    rows = registrations(3)
+    ingest_package(store, write_package(tmp_path / "p", rows), "police-nl", "tester")
+    with store.engine.begin() as conn:  # put the store back as an older version left it
+        for r in rows:
+            conn.execute(
+                update(Registration)
+                .where(Registration.record_id == r["record_id"])
+                .values(bloom=r["bloom"])
+            )
+        conn.execute(delete(StoreMeta).where(StoreMeta.key == FILTERS_SEALED))
+    key_file = tmp_path / "keys" / "hub-key.json"
+    for _ in range(2):
+        reopened = open_store(store_url, key_file=key_file)
+        blobs = {r.record_id: bytes(r.bloom) for r in _regs(reopened) if r.bloom is not None}
+        assert len(blobs) == 3
+        for r in rows:
+            assert r["bloom"] not in blobs[r["record_id"]]
+            assert reopened.cipher.open_filter(blobs[r["record_id"]]) == r["bloom"]
+        reopened.close()
+
+
+def test_a_filter_sealed_under_another_hub_key_is_refused_without_its_bytes(tmp_path: Path) -> None:
+    ours = load_or_create_hub_key(tmp_path / "ours.json")
+    theirs = load_or_create_hub_key(tmp_path / "theirs.json")
+    bloom = registration(1)["bloom"]
+    blob = theirs.seal_filter(bloom)
+    assert theirs.open_filter(blob) == bloom
+    for bad in (blob, blob[:-1] + bytes([blob[-1] ^ 1]), blob[:10]):
+        with pytest.raises(StoreError) as err:
+            ours.open_filter(bad) if bad is blob else theirs.open_filter(bad)
+        assert bloom.hex() not in str(err.value) and "authentication" in str(err.value)
 
 
 def test_swapped_date_still_meets_the_other_date_after_storage(

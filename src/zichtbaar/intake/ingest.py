@@ -258,6 +258,10 @@ def _ingest(
             for name, arr in taken.items():
                 if name in TOKEN_COLUMNS:
                     data[name] = _encrypt_column(store, name, arr)
+                elif name == "bloom":
+                    data[name] = [
+                        None if v is None else store.cipher.seal_filter(v) for v in arr.to_pylist()
+                    ]
                 elif sqlite and pa.types.is_date(arr.type):
                     data[name] = arr.cast(pa.string()).to_pylist()
                 else:

@@ -1,7 +1,8 @@
 """Export a snapshot of the current store for linkage (Parquet + snapshot.json).
 
 Tokens stay hub-encrypted (as hex): equal tokens are equal ciphertexts across organisations, so
-the link stage can join on them without the hub key ever leaving the store's process.
+the link stage can join on them without the hub key ever leaving the store's process. Bloom
+filters, sealed at rest, are opened here: linkage compares them bit by bit.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy import Connection, select
 
 from zichtbaar.standard.codes import STANDARD_VERSION
 from zichtbaar.store.engine import Store
+from zichtbaar.store.hubkey import HubCipher
 from zichtbaar.store.models import (
     TOKEN_COLUMNS,
     Organisation,
@@ -39,7 +41,9 @@ class SnapshotInfo:
     standard_version: str = STANDARD_VERSION
 
 
-def _frame(conn: Connection, model: type, id_name: str, id_prefix: str) -> pd.DataFrame:
+def _frame(
+    conn: Connection, model: type, id_name: str, id_prefix: str, cipher: HubCipher
+) -> pd.DataFrame:
     t = model.__table__  # type: ignore[attr-defined]
     data_cols = [c for c in t.columns if c.name not in _BOOKKEEPING]
     stmt = (
@@ -55,7 +59,9 @@ def _frame(conn: Connection, model: type, id_name: str, id_prefix: str) -> pd.Da
         if col in frame.columns:
             frame[col] = frame[col].map(lambda b: None if b is None else bytes(b).hex())
     if "bloom" in frame.columns:
-        frame["bloom"] = frame["bloom"].map(lambda b: None if b is None else bytes(b))
+        frame["bloom"] = frame["bloom"].map(
+            lambda b: None if b is None else cipher.open_filter(bytes(b))
+        )
     for col in ("registration_date", "event_date"):
         if col in frame.columns:
             frame[col] = pd.to_datetime(frame[col]).dt.date
@@ -67,11 +73,11 @@ def export_snapshot(store: Store, out_dir: Path) -> SnapshotInfo:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     with store.engine.connect() as conn, conn.begin():
-        regs = _frame(conn, Registration, "registration_id", "reg-")
+        regs = _frame(conn, Registration, "registration_id", "reg-", store.cipher)
         regs["statistics_only"] = regs["legal_basis"] == "none"
-        events = _frame(conn, StoredRegisterEvent, "event_id", "ev-")
+        events = _frame(conn, StoredRegisterEvent, "event_id", "ev-", store.cipher)
         events = events.drop(columns=["reporter_type"])
-        suspects = _frame(conn, StoredSuspect, "suspect_id", "sus-")
+        suspects = _frame(conn, StoredSuspect, "suspect_id", "sus-", store.cipher)
     regs.to_parquet(out_dir / "registrations.parquet", index=False)
     events.to_parquet(out_dir / "register_events.parquet", index=False)
     suspects.to_parquet(out_dir / "suspects.parquet", index=False)

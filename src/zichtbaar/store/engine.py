@@ -13,13 +13,18 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, insert, select
+from sqlalchemy import Engine, Table, bindparam, create_engine, event, insert, select, update
 from sqlalchemy.engine import ExceptionContext
+from sqlalchemy.exc import IntegrityError
 
 from zichtbaar.config import Settings, get_settings
 from zichtbaar.errors import StoreError
 from zichtbaar.store.hubkey import KEY_FILE_NAME, HubCipher, load_or_create_hub_key
-from zichtbaar.store.models import StoreMeta
+from zichtbaar.store.models import Registration, StoredRegisterEvent, StoreMeta
+
+FILTERS_SEALED = "filters_sealed"
+"""``store_meta`` key set once every stored Bloom filter is sealed (``HubCipher.seal_filter``)."""
+_SEAL_BATCH = 5_000
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -123,5 +128,44 @@ def open_store(
         elif stored != cipher.key_id:
             engine.dispose()
             raise StoreError("this store was encrypted under a different hub key")
+    _seal_open_filters(engine, cipher)
     display = engine.url.render_as_string(hide_password=True)
     return Store(engine=engine, cipher=cipher, url_for_display=display)
+
+
+def _seal_open_filters(engine: Engine, cipher: HubCipher) -> None:
+    """Seal the filters a store written before filters were sealed still holds open, once.
+
+    A data step rather than an Alembic migration because it needs the hub key, which migrations
+    never see. The flag is inserted first, in the same transaction, so a second process opening
+    the store at the same moment fails on the flag's key and seals nothing twice.
+    """
+    with engine.connect() as conn:
+        done = conn.execute(
+            select(StoreMeta.value).where(StoreMeta.key == FILTERS_SEALED)
+        ).scalar_one_or_none()
+    if done is not None:
+        return
+    try:
+        with engine.begin() as conn:
+            conn.execute(insert(StoreMeta).values(key=FILTERS_SEALED, value="1"))
+            for model in (Registration, StoredRegisterEvent):
+                table: Table = model.__table__  # type: ignore[assignment]
+                rows = conn.execute(
+                    select(table.c.id, table.c.bloom).where(table.c.bloom.is_not(None))
+                ).all()
+                stmt = (
+                    update(table)
+                    .where(table.c.id == bindparam("row_id"))
+                    .values(bloom=bindparam("sealed"))
+                )
+                for start in range(0, len(rows), _SEAL_BATCH):
+                    conn.execute(
+                        stmt,
+                        [
+                            {"row_id": r.id, "sealed": cipher.seal_filter(bytes(r.bloom))}
+                            for r in rows[start : start + _SEAL_BATCH]
+                        ],
+                    )
+    except IntegrityError:
+        return  # another process set the flag (and sealed) first

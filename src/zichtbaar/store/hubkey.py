@@ -1,10 +1,16 @@
-"""The hub's own at-rest key: deterministic authenticated encryption of tokens (AES-SIV).
+"""The hub's own at-rest key: authenticated encryption of tokens and Bloom filters (AES-SIV).
 
-Deterministic, so equal tokens stay equal and linkage still works; keyed by the hub alone, so a
-reporter who holds the linkage secret and steals the store cannot recompute tokens from names and
-test them against it. The token's domain (its column name) is associated data, so the same value
-in two unrelated token columns gives two different ciphertexts; columns the linkage compares with
-each other share a domain (``TOKEN_DOMAIN``).
+Tokens are encrypted deterministically, so equal tokens stay equal and linkage still works; keyed
+by the hub alone, so a reporter who holds the linkage secret and steals the store cannot recompute
+tokens from names and test them against it. The token's domain (its column name) is associated
+data, so the same value in two unrelated token columns gives two different ciphertexts; columns the
+linkage compares with each other share a domain (``TOKEN_DOMAIN``).
+
+Bloom filters are *sealed* with a random nonce: the linkage secret alone is enough to encode a
+guessed name into exactly the stored filter, so an open filter in a stolen store is a dictionary
+lookup. Nothing joins on filters inside the store, so the seal may hide their equality too (equal
+filters are what a count-signature attack counts); they are opened only when the hub exports a
+snapshot for linkage.
 """
 
 from __future__ import annotations
@@ -23,6 +29,9 @@ from cryptography.hazmat.primitives.ciphers.aead import AESSIV
 from zichtbaar.errors import StoreError
 
 KEY_FILE_NAME = "hub-key.json"
+
+FILTER_DOMAIN = b"zichtbaar-bloom-filter"
+_NONCE = 16
 
 TOKEN_DOMAIN = {"tok_dob_swapped": "tok_dob"}
 """Token columns encrypted under another column's domain: a swapped date must still meet the other
@@ -58,6 +67,18 @@ class HubCipher:
             return self._aead.decrypt(blob, _domain(column)).hex()
         except InvalidTag:
             raise StoreError(f"a stored token in '{column}' fails authentication") from None
+
+    def seal_filter(self, bloom: bytes) -> bytes:
+        """Nonce and ciphertext of one filter; sealing the same filter twice gives two blobs."""
+        nonce = os.urandom(_NONCE)
+        return nonce + self._aead.encrypt(bloom, [FILTER_DOMAIN, nonce])
+
+    def open_filter(self, blob: bytes) -> bytes:
+        nonce, sealed = blob[:_NONCE], blob[_NONCE:]
+        try:
+            return self._aead.decrypt(sealed, [FILTER_DOMAIN, nonce])
+        except InvalidTag:
+            raise StoreError("a stored Bloom filter fails authentication") from None
 
     def encrypt_many(self, column: str, tokens: Iterable[str]) -> dict[str, bytes]:
         """Encrypt each distinct token once (year/month tokens repeat a lot)."""
