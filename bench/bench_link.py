@@ -61,8 +61,11 @@ def run_size(n_persons: int, n_events: int) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as tmp:
         code = CHILD.format(root=str(ROOT), tmp=tmp, n=n_persons, events=n_events)
         out = subprocess.run(
-            [sys.executable, "-W", "ignore", "-c", code], capture_output=True, text=True, check=True
+            [sys.executable, "-W", "ignore", "-c", code], capture_output=True, text=True
         )
+        if out.returncode != 0:  # say why (the child's last words), not only that it failed
+            tail = "\n".join(out.stderr.strip().splitlines()[-15:])
+            raise SystemExit(f"linkage of {n_persons:,} persons failed ({out.returncode}):\n{tail}")
         result: dict[str, object] = json.loads(out.stdout.strip().splitlines()[-1])
         return result
 

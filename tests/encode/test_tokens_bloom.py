@@ -28,7 +28,7 @@ def _schema(hardening: str) -> EncodingSchema:
 def test_default_schema_is_versioned_and_complete() -> None:
     schema = default_schema()
     assert schema.version == "3.0"
-    assert schema.hardening_params == {"flip_probability": 0.08, "flip_seed": "filter"}
+    assert schema.hardening_params == {"flip_probability": 0.12, "flip_seed": "filter"}
     assert [f.field for f in schema.fields] == ["name", "name_skeleton"]
     assert schema.filter_bits == 1024
     assert set(schema.tokens) == set(TOKEN_COLUMNS)
@@ -179,7 +179,8 @@ def test_bloom_separates_typo_variants_from_other_people(hardening: str) -> None
     assert all(f is not None and len(f) == 128 for f in a + b)
     match = [dice(x, y) for x, y in zip(a, b, strict=True) if x and y]
     other = [dice(x, y) for x, y in zip(a, b[1:] + b[:1], strict=True) if x and y]
-    assert statistics.median(match) > 0.7  # 0.75 for a name-only filter at flip 0.08
+    # a name-only filter: 0.75 at flip 0.08, 0.68 at the default flip 0.12 (noise costs Dice)
+    assert statistics.median(match) > (0.65 if hardening == "bit_flip" else 0.7)
     assert statistics.median(other) < 0.65
     # separation: almost every true pair scores above almost every non-pair
     assert sorted(match)[len(match) // 20] > sorted(other)[-len(other) // 20]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from pathlib import Path
 
@@ -11,9 +12,9 @@ import pytest
 from sqlalchemy import delete, select, update
 
 from tests.intake.factory import TOKENS, registration, registrations, suspect, write_package
-from zichtbaar.errors import StoreError
+from zichtbaar.errors import PackageError, StoreError
 from zichtbaar.intake import export_snapshot, ingest_package, withdraw
-from zichtbaar.store import Store, open_store, verify_audit
+from zichtbaar.store import Store, open_store, register_key_id, verify_audit
 from zichtbaar.store.engine import FILTERS_SEALED
 from zichtbaar.store.hubkey import load_or_create_hub_key
 from zichtbaar.store.models import (
@@ -136,6 +137,30 @@ def test_a_filter_sealed_under_another_hub_key_is_refused_without_its_bytes(tmp_
         with pytest.raises(StoreError) as err:
             ours.open_filter(bad) if bad is blob else theirs.open_filter(bad)
         assert bloom.hex() not in str(err.value) and "authentication" in str(err.value)
+
+
+def test_one_key_one_encoding(store: Store, tmp_path: Path) -> None:
+    """Filters made with other settings under the same key would silently fail to link: the first
+    package under a key pins its encoding, a package with other settings is refused (and stores
+    nothing), the same settings pass, and new settings pass under a new key id."""
+    ingest_package(store, write_package(tmp_path / "a", registrations(2)), "police-nl", "tester")
+    other = write_package(tmp_path / "b", [registration(7)])
+    enc = json.loads((other / "encoding.json").read_text())
+    enc["hardening_params"] = {"flip_probability": 0.2}
+    (other / "encoding.json").write_text(json.dumps(enc))
+    with pytest.raises(PackageError) as err:
+        ingest_package(store, other, "police-nl", "tester")
+    assert "encoding settings" in str(err.value) and "rotate" in str(err.value)
+    assert len(_regs(store)) == 2
+    same = ingest_package(store, write_package(tmp_path / "c", [registration(8)]), "police-nl", "t")
+    assert same.accepted == 1
+    register_key_id(store, "key-2027", actor="test-admin")
+    rotated = write_package(tmp_path / "d", [registration(9)], key_id="key-2027")
+    (rotated / "encoding.json").write_text(json.dumps(enc))
+    assert ingest_package(store, rotated, "police-nl", "tester").accepted == 1
+    with store.engine.connect() as conn:
+        actions = [a for (a,) in conn.execute(select(AuditEntry.action))]
+    assert "submission_refused" in actions
 
 
 def test_swapped_date_still_meets_the_other_date_after_storage(

@@ -60,12 +60,12 @@ def test_quality_is_stored_beside_the_run(linked: tuple[Path, object]) -> None:
     params = con.execute("SELECT comparison, m, u FROM link_parameters").fetchall()
     assert {c for c, _, _ in params} >= {"bsn", "dob", "bloom", "pob"}
     assert all(m is None or 0 <= m <= 1 for _, m, _ in params)
-    same = con.execute(
-        "SELECT sum(pairs * dice_bin) / sum(pairs) FROM link_dice_histogram WHERE same_person"
-    ).fetchone()[0]
-    other = con.execute(
-        "SELECT sum(pairs * dice_bin) / sum(pairs) FROM link_dice_histogram WHERE NOT same_person"
-    ).fetchone()[0]
-    assert same > other  # filters of one person are more alike than those of two
+    hist = con.execute("SELECT same_person, dice_bin, pairs FROM link_dice_histogram").fetchall()
+    assert hist and all(0.0 <= b <= 1.0 and n > 0 for _, b, n in hist)
+    # pairs called one person nearly all share most of the filter; a mean over pairs called two
+    # people proves nothing: namesakes have identical filters (the filter holds the name only)
+    same = sum(n for s, _, n in hist if s)
+    alike = sum(n for s, b, n in hist if s and b >= 0.6)
+    assert same > 0 and alike / same >= 0.9
     assert (tmp / "runs" / "r1" / "splink_model.json").exists()
     assert (tmp / "runs" / "r1" / "charts" / "match_weights.html").exists()

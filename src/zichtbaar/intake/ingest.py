@@ -9,6 +9,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,10 +87,51 @@ def _verify_against_store(conn: Connection, pkg: LoadedPackage, org: str) -> Non
             raise PackageError(
                 "the package was encoded with a key id the hub does not know (or retired)"
             )
+        pinned = conn.execute(
+            select(LinkageKeyId.encoding_sha256).where(LinkageKeyId.key_id == m.key_id)
+        ).scalar_one_or_none()
+        if pinned is not None and pkg.encoding is not None and pinned != encoding_fingerprint(pkg):
+            raise PackageError(ENCODING_DIFFERS)
     elif m.kind != "suspects":
         cols = [c for c in (*TOKEN_COLUMNS, "bloom") if c in pkg.table.column_names]
         if any(pkg.table.column(c).null_count < pkg.table.num_rows for c in cols):
             raise PackageError("the package holds encodings but names no key id")
+
+
+ENCODING_DIFFERS = (
+    "the package's encoding settings (encoding.json) differ from those of earlier packages under "
+    "the same key: their records would not link. Encode with the settings every organisation "
+    "uses; new settings need a new key (zichtbaar keys rotate)"
+)
+
+
+def encoding_fingerprint(pkg: LoadedPackage) -> str:
+    """sha256 of the package's encoding settings in canonical form (key order, no spaces)."""
+    if pkg.encoding is None:
+        raise PackageError("the package has no encoding settings (encoding.json)")
+    canonical = json.dumps(
+        pkg.encoding.model_dump(mode="json"), sort_keys=True, separators=(",", ":")
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _pin_encoding(conn: Connection, pkg: LoadedPackage) -> None:
+    """The first package under a key id fixes its encoding; a concurrent first package with other
+    settings waits on the row lock, then finds the pin taken and is refused."""
+    key_id = pkg.manifest.key_id
+    if key_id is None or pkg.encoding is None:
+        return
+    mine = encoding_fingerprint(pkg)
+    conn.execute(
+        update(LinkageKeyId)
+        .where(LinkageKeyId.key_id == key_id, LinkageKeyId.encoding_sha256.is_(None))
+        .values(encoding_sha256=mine)
+    )
+    pinned = conn.execute(
+        select(LinkageKeyId.encoding_sha256).where(LinkageKeyId.key_id == key_id)
+    ).scalar_one_or_none()
+    if pinned != mine:
+        raise PackageError(ENCODING_DIFFERS)
 
 
 def _stored_report(conn: Connection, sub: Submission) -> SubmissionReport:
@@ -222,6 +265,7 @@ def _ingest(
     sub_id = uuid.uuid4().hex
     try:
         with store.engine.begin() as conn:
+            _pin_encoding(conn, pkg)
             # Rows whose record was withdrawn for good, and repeats of a key inside this package.
             withdrawn = set(
                 conn.execute(

@@ -75,6 +75,9 @@ class LinkageKeyId(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     added_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     retired_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # the encoding settings of the first package under this key (sha256 of encoding.json's
+    # canonical form): filters made otherwise would not link (migration 0005)
+    encoding_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class Submission(Base):
