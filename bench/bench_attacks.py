@@ -7,8 +7,10 @@ setting). Attacks run for two attacker models (docs/attacks.md): *informed* hold
 own plain text (shuffled, unlinked: the worst case the literature evaluates) and *plausible*
 holds another world's rows drawn from the same name laws. FEBRL4 is linked under the same key,
 once per setting and once with its baseline, the shipped schema of the same version without
-hardening (ΔF1). The verdict per setting: the filter attacks re-identify at most 1 % on every
-key, and the median ΔF1 is at least -0.01.
+hardening (ΔF1). The verdict per setting is the issue's attacker, the plausible one: every attack
+re-identifies at most 1 % on every key, the same attacker names at least 10 % of the unhardened
+baseline (the attack is live), and the median ΔF1 is at least -0.01; the informed attacker's
+figures stand beside it as the worst case.
 
 ``python bench/bench_attacks.py [--keys K] [--settings LABEL ...] [--only TEXT ...] [--scale S]
 [--no-linkage]`` writes ``bench/results/attacks.json`` (after every key, so a cut-short run keeps what it did);
@@ -44,6 +46,7 @@ from bench.attacks.data import (
     world_identities,
 )
 from bench.attacks.linkage import febrl_accuracy
+from bench.attacks.pattern_mining import NameTables
 from bench.attacks.score import summarise
 from bench.attacks.settings import BY_LABEL, Setting, is_default
 
@@ -55,6 +58,7 @@ SCALE = 0.1
 KEYS = 10
 TARGET = 1.0 / 100  # at most 1 % of records re-identified, on every key
 F1_TOLERANCE = 0.01  # median ΔF1 against the same schema unhardened
+TABLES = 6  # the plausible attacker's name tables: a world of 6x the target's scale (56,481 rows)
 SPREAD = {  # reported figure -> (attacker, key in ``score.summarise``)
     "name, informed": ("informed", "reid_name"),
     "name, plausible": ("plausible", "reid_name"),
@@ -66,6 +70,8 @@ SPREAD = {  # reported figure -> (attacker, key in ``score.summarise``)
     "filter attacks, informed": ("informed", "reid_filter"),
     "tokens alone, informed": ("informed", "reid_name_by_tokens"),
     "token count signature, informed": ("informed", "reid_name_by_token_counts"),
+    "filter attacks, plausible": ("plausible", "reid_filter"),
+    "tokens alone or count signature, plausible": ("plausible", "reid_name_by_tokens_any"),
 }
 EXTRA = {  # in the JSON summary, not in the printed table
     "frequency on tok_name_dob groups, informed": (
@@ -78,6 +84,9 @@ EXTRA = {  # in the JSON summary, not in the printed table
     "all four tokens right and unique, informed": ("informed", "tokens_all_four_correct_unique"),
     "tokens alone or count signature, informed": ("informed", "reid_name_by_tokens_any"),
     "tokens alone, plausible": ("plausible", "reid_name_by_tokens"),
+    "count signature, plausible": ("plausible", "signature_reid_name"),
+    "given names, plausible": ("plausible", "given_names_correct"),
+    "surname, plausible": ("plausible", "surname_correct"),
     "year decoded, informed": ("informed", "tokens_year_correct"),
     "month decoded, informed": ("informed", "tokens_month_correct"),
     "day decoded, informed": ("informed", "tokens_day_correct"),
@@ -88,14 +97,23 @@ EXTRA = {  # in the JSON summary, not in the printed table
 
 
 def attack_once(
-    setting: Setting, key: LinkageKey, people: list[Identity], plausible: list[Person]
+    setting: Setting,
+    key: LinkageKey,
+    people: list[Identity],
+    plausible: list[Person],
+    tables: NameTables | None = None,
 ) -> dict[str, dict[str, Any]]:
-    """Every attack on one setting under one key, for both attackers."""
+    """Every attack on one setting under one key, for both attackers; ``tables`` are the
+    plausible attacker's name tables (default: read off ``plausible``)."""
     target = encode_target(people, setting.schema, key, setting.encoder, setting.salt)
     footprints = pattern_mining.mine(target)
     out: dict[str, dict[str, Any]] = {}
-    for label, population in (("informed", informed_population(target)), ("plausible", plausible)):
-        pattern = pattern_mining.attack(target, population, footprints=footprints)
+    runs: tuple[tuple[str, list[Person], NameTables | None], ...] = (
+        ("informed", informed_population(target), None),
+        ("plausible", plausible, tables or NameTables.of(plausible)),
+    )
+    for label, population, names in runs:
+        pattern = pattern_mining.attack(target, population, footprints=footprints, tables=names)
         tokens = token_alignment.attack(target, population)
         freq = frequency.attack(target, population, tokens.decoded)
         rank_only = frequency.attack(target, population)
@@ -131,27 +149,67 @@ def summary(runs: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, Any]]:
     return out
 
 
+LIVE = 0.10  # the plausible attacker must name at least this share of the unhardened filters
+
+
+def baseline_label(label: str) -> str | None:
+    """The setting that is ``label``'s schema without hardening (``v3 none`` for every v3
+    setting), if the bench has one."""
+    setting = BY_LABEL.get(label)
+    if setting is None:
+        return None
+    return next(
+        (
+            s.label
+            for s in BY_LABEL.values()
+            if s.schema == setting.baseline and s.encoder is BloomEncoder
+        ),
+        None,
+    )
+
+
 def verdict(rows: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """The issue's target per setting: the attacks on the filter (pattern mining and the
-    frequency attack, informed attacker) re-identify at most 1 % on *every* key, and the median
-    ΔF1 is at least -0.01. The token leak (the same for every filter) is flagged beside it."""
+    """The issue's target per setting, judged against the issue's attacker (the *plausible*
+    one: name tables and a population of other people): every attack on the store, filter
+    attacks (a, b, d) and the tokens alone or by count signature (c, d), at most 1 % on *every*
+    key; the same attacker naming at least 10 % of the unhardened baseline on every key (else
+    the bound proves nothing: the attack is not live); and median ΔF1 at least -0.01.
+
+    The informed attacker (the store's own plain text) is the worst case, reported beside it
+    (``informed_ok``), not the verdict."""
     out: dict[str, dict[str, Any]] = {}
     for label, row in rows.items():
-        pattern_ok = row["name, informed"]["max"] <= TARGET
-        frequency_ok = row["frequency, informed"]["max"] <= TARGET and (
-            row.get("count signature, informed", {"max": 0.0})["max"] <= TARGET
-        )
         f1_ok = row["delta_f1"]["median"] >= -F1_TOLERANCE if "delta_f1" in row else None
+        filters_ok = row["filter attacks, plausible"]["max"] <= TARGET
+        tokens = row.get("tokens alone or count signature, plausible")
+        tokens_ok = tokens is not None and tokens["max"] <= TARGET
+        base = rows.get(baseline_label(label) or "", {}).get("filter attacks, plausible")
+        live = None if base is None else base["min"] >= LIVE
         out[label] = {
-            "pattern_mining_ok": pattern_ok,
-            "frequency_ok": frequency_ok,
-            "reid_ok": row["filter attacks, informed"]["max"] <= TARGET,
+            "plausible_filter_ok": filters_ok,
+            "plausible_tokens_ok": tokens_ok,
+            "attack_live": live,
             "f1_ok": f1_ok,
-            "meets_target": bool(row["filter attacks, informed"]["max"] <= TARGET and f1_ok),
-            "tokens_alone_ok": row["tokens alone, informed"]["max"] <= TARGET
-            and row.get("token count signature, informed", {"max": 0.0})["max"] <= TARGET,
+            "meets_target": bool(filters_ok and tokens_ok and live and f1_ok),
+            "informed_ok": row["filter attacks, informed"]["max"] <= TARGET
+            and row.get("tokens alone or count signature, informed", {"max": 1.0})["max"] <= TARGET,
+            "informed_pattern_mining_ok": row["name, informed"]["max"] <= TARGET,
         }
     return out
+
+
+def _ok(value: bool | None) -> str:
+    return "n/a" if value is None else "ok" if value else "FAIL"
+
+
+def _met(v: dict[str, Any]) -> str:
+    return (
+        ("yes" if v["meets_target"] else "no")
+        + f" (plausible filter {_ok(v['plausible_filter_ok'])}"
+        + f", tokens {_ok(v['plausible_tokens_ok'])}"
+        + f", attack live {_ok(v['attack_live'])}"
+        + f", F1 {_ok(v['f1_ok'])})"
+    )
 
 
 def print_table(rows: dict[str, dict[str, Any]], verdicts: dict[str, dict[str, Any]]) -> None:
@@ -162,7 +220,14 @@ def print_table(rows: dict[str, dict[str, Any]], verdicts: dict[str, dict[str, A
     table = Table(
         title=f"re-identification share over {keys} keys (median [min-max]) and FEBRL4 F1"
     )
-    cols = ["setting", *SPREAD, "F1 median (min)", "ΔF1 median (min)", "target met"]
+    cols = [
+        "setting",
+        *SPREAD,
+        "F1 median (min)",
+        "ΔF1 median (min)",
+        "target met (plausible)",
+        "informed <= 1 %",
+    ]
     for col in cols:
         table.add_column(col, justify="left" if col == "setting" else "right")
 
@@ -177,18 +242,15 @@ def print_table(rows: dict[str, dict[str, Any]], verdicts: dict[str, dict[str, A
             *(pct(row.get(name)) for name in SPREAD),
             "" if f1 is None else f"{f1['median']:.4f} ({f1['min']:.4f})",
             "" if df1 is None else f"{df1['median']:+.4f} ({df1['min']:+.4f})",
-            ("yes" if v["meets_target"] else "no")
-            + f" (pattern {'ok' if v['pattern_mining_ok'] else 'FAIL'}"
-            + f", frequency {'ok' if v['frequency_ok'] else 'FAIL'}"
-            + ("" if v["f1_ok"] is None else f", F1 {'ok' if v['f1_ok'] else 'FAIL'}")
-            + ")",
+            _met(v),
+            "yes" if v["informed_ok"] else "no",
         )
-    Console(width=250).print(table)
+    Console(width=300).print(table)
 
 
 def markdown(rows: dict[str, dict[str, Any]], verdicts: dict[str, dict[str, Any]]) -> str:
     """The table for docs/attacks.md: median [min-max] over the keys."""
-    cols = [*SPREAD, "F1 median (min)", "ΔF1 median (min)", "target met"]
+    cols = [*SPREAD, "F1 median (min)", "ΔF1 median (min)", "target met", "informed <= 1 %"]
     lines = ["| setting | " + " | ".join(cols) + " |", "|---" * (len(cols) + 1) + "|"]
     most = max((r["keys"] for r in rows.values()), default=0)
     for label, row in rows.items():
@@ -203,7 +265,8 @@ def markdown(rows: dict[str, dict[str, Any]], verdicts: dict[str, dict[str, Any]
         ]
         cells.append("" if f1 is None else f"{f1['median']:.4f} ({f1['min']:.4f})")
         cells.append("" if df1 is None else f"{df1['median']:+.4f} ({df1['min']:+.4f})")
-        cells.append("**yes**" if v["meets_target"] else "no")
+        cells.append("**yes**" if v["meets_target"] else _met(v))
+        cells.append("yes" if v["informed_ok"] else "no")
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -294,6 +357,7 @@ def main(argv: list[str] | None = None) -> None:
     if not args.linkage_only:
         people = world_identities(1, args.scale)
         plausible = attacker_population(1, 2, 2 * args.scale)
+        tables = NameTables.of(attacker_population(1, 3, TABLES * args.scale))
         records = len(people)
     name = "attacks_linkage" if args.linkage_only else "attacks"
     earlier: dict[str, Any] | None = None
@@ -308,7 +372,7 @@ def main(argv: list[str] | None = None) -> None:
             run: dict[str, Any] = {"key": k}
             if not args.linkage_only:
                 t0 = time.perf_counter()
-                run["attacks"] = attack_once(s, key, people, plausible)
+                run["attacks"] = attack_once(s, key, people, plausible, tables)
                 seconds.setdefault(f"attack {s.label}", []).append(time.perf_counter() - t0)
             if not args.no_linkage:
                 t0 = time.perf_counter()
