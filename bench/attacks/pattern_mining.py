@@ -193,6 +193,7 @@ def align(
     anchors: int = 80,
     seeds: int = 20,
 ) -> dict[int, int]:
+    """The match of ``align_once`` without its fit (what most callers need)."""
     return align_once(fp_inc, pop_inc, rounds, anchors, seeds)[0]
 
 
