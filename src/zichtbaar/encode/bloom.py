@@ -39,9 +39,8 @@ FLIP_SEEDS = frozenset({"filter", "record"})
 
 * ``filter`` (schema 3.0): the raw filter alone, so everyone of one name gets the same filter.
   The hub can count namesakes, but a typo in the date no longer changes the noise of the name,
-  which keeps linkage F1 within 0.01 of the unhardened filter (FEBRL4: 0.947 against 0.957;
-  record-seeded 0.914). The whole-filter frequency attack this opens names 0.2 % of records as
-  long as no token tells namesakes apart (docs/attacks.md).
+  which keeps linkage close to the unhardened filter. The hub can count namesakes; what the
+  frequency attack this opens achieves is measured in docs/attacks.md.
 * ``record`` (schema 2.0, and the default when the parameter is absent): the whole normalised
   identity (``identity_salt``).
 """

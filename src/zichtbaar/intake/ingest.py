@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from zichtbaar.errors import IntakeError, PackageError, ZichtbaarError
 from zichtbaar.intake.package import DEFAULT_MAX_BYTES, LoadedPackage, load_package
 from zichtbaar.intake.rows import RowProblem, check_rows
+from zichtbaar.standard.package import EncodingSchema
 from zichtbaar.store.audit import append_audit
 from zichtbaar.store.engine import Store
 from zichtbaar.store.models import (
@@ -87,11 +88,6 @@ def _verify_against_store(conn: Connection, pkg: LoadedPackage, org: str) -> Non
             raise PackageError(
                 "the package was encoded with a key id the hub does not know (or retired)"
             )
-        pinned = conn.execute(
-            select(LinkageKeyId.encoding_sha256).where(LinkageKeyId.key_id == m.key_id)
-        ).scalar_one_or_none()
-        if pinned is not None and pkg.encoding is not None and pinned != encoding_fingerprint(pkg):
-            raise PackageError(ENCODING_DIFFERS)
     elif m.kind != "suspects":
         cols = [c for c in (*TOKEN_COLUMNS, "bloom") if c in pkg.table.column_names]
         if any(pkg.table.column(c).null_count < pkg.table.num_rows for c in cols):
@@ -105,23 +101,20 @@ ENCODING_DIFFERS = (
 )
 
 
-def encoding_fingerprint(pkg: LoadedPackage) -> str:
-    """sha256 of the package's encoding settings in canonical form (key order, no spaces)."""
-    if pkg.encoding is None:
-        raise PackageError("the package has no encoding settings (encoding.json)")
-    canonical = json.dumps(
-        pkg.encoding.model_dump(mode="json"), sort_keys=True, separators=(",", ":")
-    )
+def _encoding_fingerprint(encoding: EncodingSchema) -> str:
+    """sha256 of encoding settings in canonical form (key order, no spaces)."""
+    canonical = json.dumps(encoding.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def _pin_encoding(conn: Connection, pkg: LoadedPackage) -> None:
-    """The first package under a key id fixes its encoding; a concurrent first package with other
-    settings waits on the row lock, then finds the pin taken and is refused."""
+    """The first package under a key id fixes its encoding; a later one with other settings is
+    refused here, the one place the pin is read, inside the ingest transaction: a concurrent
+    first package with other settings waits on the row lock, then finds the pin taken."""
     key_id = pkg.manifest.key_id
     if key_id is None or pkg.encoding is None:
         return
-    mine = encoding_fingerprint(pkg)
+    mine = _encoding_fingerprint(pkg.encoding)
     conn.execute(
         update(LinkageKeyId)
         .where(LinkageKeyId.key_id == key_id, LinkageKeyId.encoding_sha256.is_(None))
