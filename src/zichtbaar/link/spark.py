@@ -40,8 +40,10 @@ from zichtbaar.link.model import (
     TOKEN_COLUMNS,
     LinkModel,
     Trained,
+    estimate_place_u_of_records,
     settings,
     train,
+    with_place_u,
 )
 
 if TYPE_CHECKING:
@@ -295,7 +297,8 @@ def train_and_predict_spark(
                     creator,
                     log_level=logging.WARNING,
                 )
-                train(linker, model, _bsn_pairs(records))
+                place_u = estimate_place_u_of_records(records, model)
+                train(linker, with_place_u(model, place_u), _bsn_pairs(records))
         with _spark_errors("predicting"):
             predicted = linker.inference.predict(threshold_match_weight=-10, warning_mode="never")
             table = predicted.as_spark_dataframe().select(*PREDICTION_COLUMNS).toArrow()
