@@ -47,3 +47,9 @@ def test_place_key_unifies_transliterated_places_and_keeps_vowel_only_words() ->
     assert place_key("zhytomyr") == place_key("schytomyr")
     assert place_key("ia") == "ia"
     assert place_key(None) is None
+
+
+def test_place_key_ignores_word_breaks() -> None:
+    assert place_key("shang hai") == place_key("shanghai") == "sng"
+    assert place_key("guang zhou") == place_key("guangzhou") != place_key("shanghai")
+    assert place_key("") is None

@@ -27,7 +27,7 @@ def _schema(hardening: str) -> EncodingSchema:
 
 def test_default_schema_is_versioned_and_complete() -> None:
     schema = default_schema()
-    assert schema.version == "3.0"
+    assert schema.version == "3.1"
     assert schema.hardening_params == {"flip_probability": 0.12, "flip_seed": "filter"}
     assert [f.field for f in schema.fields] == ["name", "name_skeleton"]
     assert schema.filter_bits == 1024
@@ -305,3 +305,35 @@ def test_skeleton_field_brings_transliterations_together() -> None:
     c, d = names_only.encode([passport, german])
     assert a and b and c and d
     assert dice(a, b) > dice(c, d) + 0.05
+
+
+syllables = st.lists(
+    st.sampled_from(["xiu", "hua", "guang", "zhou", "mei", "dong", "an"]), min_size=2, max_size=3
+)
+
+
+@given(syllables, syllables, st.sampled_from(["", " ", "-"]), st.sampled_from(["", " ", "-"]))
+def test_word_breaks_leave_name_and_place_tokens_alone(
+    given_parts: list[str], place_parts: list[str], sep_a: str, sep_b: str
+) -> None:
+    """ "XiuHua", "Xiu Hua" and "Xiu-Hua" are one given name; "GuangZhou" and "Guang Zhou" one
+    place (schema 3.1): organisations differ in how they break a transliterated name."""
+    t = Tokeniser(KEY)
+
+    def tokens(sep: str) -> dict[str, str | None]:
+        given_name = sep.join(p.capitalize() for p in given_parts)
+        place = sep.join(p.capitalize() for p in place_parts)
+        return t.tokens(identity(given_name, "Zhu", "04-03-1990", place))
+
+    a, b = tokens(sep_a), tokens(sep_b)
+    for column in ("tok_name_dob", "tok_name_ym", "tok_name_pob", "tok_pob_dob"):
+        assert a[column] is not None and a[column] == b[column]
+
+
+def test_word_breaks_do_not_merge_different_names() -> None:
+    t = Tokeniser(KEY)
+    a = t.tokens(identity("Xiu Hua", "Zhu", "04-03-1990", "Shanghai"))
+    b = t.tokens(identity("Dong Mei", "Zhu", "04-03-1990", "Guangzhou"))
+    assert a["tok_name_dob"] != b["tok_name_dob"]
+    assert a["tok_name_pob"] != b["tok_name_pob"]
+    assert a["tok_pob_dob"] != b["tok_pob_dob"]

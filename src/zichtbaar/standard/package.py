@@ -25,7 +25,7 @@ DATA_FILE = "data.parquet"
 MANIFEST_FILE = "manifest.json"
 ENCODING_FILE = "encoding.json"
 
-ENCODING_SCHEMA_VERSION = "3.0"
+ENCODING_SCHEMA_VERSION = "3.1"
 
 
 class BloomFieldSpec(BaseModel):
