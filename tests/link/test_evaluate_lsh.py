@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +13,7 @@ from typer.testing import CliRunner
 from tests.snapshot_factory import make_snapshot
 from zichtbaar.cli import app
 from zichtbaar.errors import LinkError
+from zichtbaar.link.blocking import blocking_recall
 from zichtbaar.link.evaluate import accuracy, read_truth
 from zichtbaar.link.lsh import LshConfig, band_keys
 
@@ -76,3 +78,14 @@ def test_cli_link_and_evaluate(tmp_path: Path) -> None:
     )
     assert res.exit_code == 0, res.output
     assert '"precision"' in res.output and '"cluster_f1"' in res.output
+    report = json.loads(res.output)
+    blocking = report["blocking"]
+    assert blocking["pairs_true"] == report["pairs_true"]
+    assert report["pairs_correct"] <= blocking["pairs_blocked"] <= blocking["pairs_true"]
+    assert 0.9 < blocking["recall"] <= 1.0
+    assert len(blocking["by_rule"]) == 10
+    # a "truth" that pairs registrations of different people: the rules propose almost none
+    ids = sorted(snap.truth)
+    wrong = {r: f"w{i // 2}" for i, r in enumerate(ids) if snap.truth[r] != snap.truth[ids[i ^ 1]]}
+    unrelated = blocking_recall(tmp_path / "runs" / "r", wrong)
+    assert unrelated.pairs_true > 10 and unrelated.recall < 0.2

@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from zichtbaar.config import get_settings
+from zichtbaar.link.blocking import blocking_recall
 from zichtbaar.link.evaluate import accuracy, read_truth
 from zichtbaar.link.model import LinkModel
 from zichtbaar.link.run import ENGINES, latest_run, person_of_registration, run_linkage
@@ -60,10 +61,15 @@ def evaluate(
     run: str | None = typer.Option(None, "--run", help="Run id (default: the latest)."),
     runs: Path | None = typer.Option(None, "--runs"),
 ) -> None:
-    """Pairwise and cluster precision/recall/F1 of a run against a truth CSV."""
+    """Pairwise and cluster precision/recall/F1 of a run against a truth CSV, and the blocking
+    recall (the share of true pairs the run's blocking rules proposed at all)."""
     runs_dir = runs or get_settings().runs_dir
-    found = person_of_registration(runs_dir, run or latest_run(runs_dir))
-    typer.echo(json.dumps(accuracy(found, read_truth(truth)).to_dict(), indent=2))
+    run_id = run or latest_run(runs_dir)
+    known = read_truth(truth)
+    found = person_of_registration(runs_dir, run_id)
+    report: dict[str, object] = dict(accuracy(found, known).to_dict())
+    report["blocking"] = blocking_recall(runs_dir / run_id, known).to_dict()
+    typer.echo(json.dumps(report, indent=2))
 
 
 def register(app: typer.Typer) -> None:

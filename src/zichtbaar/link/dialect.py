@@ -32,6 +32,22 @@ class Dialect:
             )
         raise NotImplementedError(f"no Bloom SQL for dialect '{self.name}'")
 
+    def list_contains(self, array: str, value: str) -> str:
+        """SQL: does the array column hold the value."""
+        if self.name == "duckdb":
+            return f"list_contains({array}, {value})"
+        if self.name == "spark":
+            return f"array_contains({array}, {value})"
+        raise NotImplementedError(f"no array SQL for dialect '{self.name}'")
+
+    def hash_sample(self, column: str, modulus: int) -> str:
+        """SQL condition keeping about one value of ``column`` in ``modulus`` (by its hash)."""
+        if self.name == "duckdb":
+            return f"hash({column}) % {modulus} = 0"
+        if self.name == "spark":
+            return f"pmod(hash({column}), {modulus}) = 0"
+        raise NotImplementedError(f"no hash SQL for dialect '{self.name}'")
+
     def bloom_count(self, column: str) -> str:
         """SQL for the number of set bits of a binary Bloom filter (per record)."""
         if self.name == "duckdb":

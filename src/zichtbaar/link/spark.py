@@ -40,6 +40,7 @@ from zichtbaar.link.model import (
     TOKEN_COLUMNS,
     LinkModel,
     Trained,
+    add_lsh_partners,
     estimate_place_u_of_records,
     settings,
     train,
@@ -196,6 +197,21 @@ def _band_columns(keys: pa.Array, valid: pa.Array, model: LinkModel, n: int) -> 
     return {f"lsh_{b}": pa.array(values[:, b], mask=~mask) for b in range(n)}
 
 
+def _lsh_partners(ids: pa.Array, tok_dob: pa.Array, keys: pa.Array) -> pa.Array:
+    """``model.add_lsh_partners`` on the records (an in-process DuckDB), in the records' order."""
+    con = duckdb.connect()
+    try:
+        rn = pa.array(np.arange(len(ids), dtype=np.int64))
+        rows = pa.table({"id": ids, "tok_dob": tok_dob, "lsh": keys, "rn": rn})
+        con.register("partner_raw", rows)
+        con.execute("CREATE TABLE partner_records AS SELECT * FROM partner_raw")
+        add_lsh_partners(con, ["partner_records"])
+        out = con.sql("SELECT lsh_partners FROM partner_records ORDER BY rn").to_arrow_table()
+    finally:
+        con.close()
+    return out.column("lsh_partners").combine_chunks()
+
+
 def prepare_spark_records(
     spark: SparkSession, records: pa.Table, model: LinkModel, view: str
 ) -> DataFrame:
@@ -206,14 +222,16 @@ def prepare_spark_records(
         raise LinkError(f"records lack column(s): {', '.join(sorted(missing))}")
     bloom = records["bloom"].combine_chunks().cast(pa.binary())
     keys = band_keys(bloom, model.lsh)
+    ids = pc.cast(records["id"], pa.string())
     base = pa.table(
         {
-            "id": pc.cast(records["id"], pa.string()),
+            "id": ids,
             **{c: pc.cast(records[c], pa.string()) for c in TOKEN_COLUMNS},
             "bloom": bloom,
             "gender": pc.cast(records["gender"], pa.string()),
             "lsh": keys,
             **_band_columns(keys, bloom.is_valid(), model, 2),
+            "lsh_partners": _lsh_partners(ids, records["tok_dob"], keys),
         }
     )
     raw = f"{view}_raw"
@@ -221,15 +239,16 @@ def prepare_spark_records(
     tokens = ", ".join(TOKEN_COLUMNS)
     frame = spark.sql(
         f"SELECT id, {tokens}, {SPARK.bloom_bits('bloom')} AS bloom_bits, "
-        f"{SPARK.bloom_count('bloom')} AS bloom_n, gender, lsh, lsh_0, lsh_1 FROM {raw}"
+        f"{SPARK.bloom_count('bloom')} AS bloom_n, gender, lsh, lsh_0, lsh_1, lsh_partners "
+        f"FROM {raw}"
     ).cache()
     frame.createOrReplaceTempView(view)
     return frame
 
 
-def _bsn_pairs(records: pa.Table) -> int:
-    counts = records.group_by("tok_bsn").aggregate([("tok_bsn", "count")])
-    c = counts.filter(pc.is_valid(counts["tok_bsn"]))["tok_bsn_count"].to_numpy()
+def _pairs(records: pa.Table, column: str) -> int:
+    counts = records.group_by(column).aggregate([(column, "count")])
+    c = counts.filter(pc.is_valid(counts[column]))[f"{column}_count"].to_numpy()
     return int((c * (c - 1) // 2).sum())
 
 
@@ -298,7 +317,13 @@ def train_and_predict_spark(
                     log_level=logging.WARNING,
                 )
                 place_u = estimate_place_u_of_records(records, model)
-                train(linker, with_place_u(model, place_u), _bsn_pairs(records))
+                train(
+                    linker,
+                    with_place_u(model, place_u),
+                    _pairs(records, "tok_bsn"),
+                    _pairs(records, "tok_dob"),
+                    SPARK,
+                )
         with _spark_errors("predicting"):
             predicted = linker.inference.predict(threshold_match_weight=-10, warning_mode="never")
             table = predicted.as_spark_dataframe().select(*PREDICTION_COLUMNS).toArrow()

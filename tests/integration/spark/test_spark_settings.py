@@ -70,7 +70,9 @@ def test_config_rejects_unknown_lineage_method() -> None:
 def test_spark_dialect_learns_the_array_explode_of_the_lsh_rule() -> None:
     from splink.internals.dialects import SparkDialect
 
-    assert any(r.arrays_to_explode == ["lsh"] for r in blocking_rules())  # model.py's own rule
+    assert any(
+        r.arrays_to_explode == ["lsh_partners"] for r in blocking_rules(LinkModel())
+    )  # model.py's own rule
     enable_array_blocking()
     sql = " ".join(SparkDialect().explode_arrays_sql("t", ["a", "b"], ["id"]).split())
     assert sql == (

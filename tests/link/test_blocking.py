@@ -1,0 +1,68 @@
+"""The date rules block only plausible pairs; EM reads a hash sample of dates at scale."""
+
+from __future__ import annotations
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+from splink import block_on
+
+from zichtbaar.link.dialect import DUCKDB
+from zichtbaar.link.model import EM_DATE_PAIRS, LinkModel, date_block, plausible_pair
+
+RNG = np.random.default_rng(3)
+NAME_A = np.packbits(RNG.random(1024) < 0.23).tobytes()
+NAME_B = np.packbits(RNG.random(1024) < 0.23).tobytes()  # Dice with NAME_A about 0.23
+
+
+def _pairs(rows: list[tuple[str, bytes | None, str | None]]) -> set[tuple[str, str]]:
+    """Pairs of ``rows`` (id, filter, place token), all with one date, that pass the rule."""
+    con = duckdb.connect()
+    con.register(
+        "raw",
+        pa.table(
+            {
+                "id": [r[0] for r in rows],
+                "bloom": pa.array([r[1] for r in rows], pa.binary()),
+                "tok_pob_dob": [r[2] for r in rows],
+            }
+        ),
+    )
+    con.execute(
+        f"CREATE TABLE t AS SELECT id, tok_pob_dob, {DUCKDB.bloom_bits('bloom')} AS bloom_bits, "
+        f"{DUCKDB.bloom_count('bloom')} AS bloom_n FROM raw"
+    )
+    found = con.execute(
+        f"SELECT l.id, r.id FROM t l JOIN t r ON l.id < r.id WHERE {plausible_pair(LinkModel())}"
+    ).fetchall()
+    return {(a, b) for a, b in found}
+
+
+def test_a_same_date_pair_is_blocked_unless_names_differ_plainly_and_places_do_not_agree() -> None:
+    found = _pairs(
+        [
+            ("a", NAME_A, "p1"),
+            ("b", NAME_A, "p2"),  # same name, other place: kept
+            ("c", NAME_B, "p3"),  # other name, other place: dropped against a and b
+            ("d", NAME_B, "p1"),  # other name, same place as a: kept with a
+            ("e", None, None),  # no name: kept with everyone
+        ]
+    )
+    assert found == {("a", "b"), ("a", "d"), ("c", "d"), *((x, "e") for x in "abcd")}
+
+
+def test_em_blocks_on_every_date_until_the_pairs_exceed_the_budget() -> None:
+    sql = date_block(EM_DATE_PAIRS).get_blocking_rule("duckdb").blocking_rule_sql
+    assert sql == block_on("tok_dob").get_blocking_rule("duckdb").blocking_rule_sql
+
+
+def test_em_reads_about_one_date_in_modulus_at_scale() -> None:
+    sql = date_block(8 * EM_DATE_PAIRS).get_blocking_rule("duckdb").blocking_rule_sql
+    assert "% 8 = 0" in sql
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE t AS SELECT i AS id, 'd' || (i % 4000) AS tok_dob FROM range(40000) r(i)"
+    )
+    pairs = con.execute(f"SELECT count(*) FROM t l JOIN t r ON {sql} AND l.id < r.id").fetchall()
+    every = 4000 * 10 * 9 // 2
+    assert every / 8 * 0.8 < pairs[0][0] < every / 8 * 1.2
