@@ -50,7 +50,7 @@ for th in (0.5, 0.8, 0.95, 0.99):
     ).fetchall()
     a = accuracy(cluster_ids(ids, pairs), snap.truth)
     by_threshold[th] = {{"precision": a.precision, "recall": a.recall, "f1": a.f1}}
-print(json.dumps({{"seconds": seconds, "cpu_seconds": cpu_seconds,
+print(json.dumps({{"seconds": seconds, "stage_seconds": info.seconds, "cpu_seconds": cpu_seconds,
     "load_before": load_before, "load_after": os.getloadavg()[0], "registrations": info.registrations,
     "events": info.register_events, "linked_events": info.linked_events, "accuracy": acc, "by_threshold": by_threshold,
     "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))

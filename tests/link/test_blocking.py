@@ -8,7 +8,13 @@ import pyarrow as pa
 from splink import block_on
 
 from zichtbaar.link.dialect import DUCKDB
-from zichtbaar.link.model import EM_DATE_PAIRS, LinkModel, date_block, plausible_pair
+from zichtbaar.link.model import (
+    EM_DATE_PAIRS,
+    LinkModel,
+    add_lsh_partners,
+    date_block,
+    plausible_pair,
+)
 
 RNG = np.random.default_rng(3)
 NAME_A = np.packbits(RNG.random(1024) < 0.23).tobytes()
@@ -66,3 +72,31 @@ def test_em_reads_about_one_date_in_modulus_at_scale() -> None:
     pairs = con.execute(f"SELECT count(*) FROM t l JOIN t r ON {sql} AND l.id < r.id").fetchall()
     every = 4000 * 10 * 9 // 2
     assert every / 8 * 0.8 < pairs[0][0] < every / 8 * 1.2
+
+
+def test_lsh_partners_pair_an_undated_record_with_its_look_alikes_only() -> None:
+    """Partners share a band, one of the two lacks a date, and the names are not plainly
+    different; the lists are symmetric, so either side finds the pair."""
+    near = bytearray(NAME_A)
+    near[0] ^= 0xFF  # a few bits off: same person, a typo
+    con = duckdb.connect()
+    con.register(
+        "raw",
+        pa.table(
+            {
+                "id": ["u", "d", "e", "f"],
+                "tok_dob": [None, "1990", "1991", None],
+                "bloom": pa.array([NAME_A, bytes(near), NAME_A, NAME_B], pa.binary()),
+                # u, d and e share band 1; f shares band 2 with u but its name is plainly other
+                "lsh": [[1, 2], [1], [1, 3], [2]],
+            }
+        ),
+    )
+    con.execute(
+        f"CREATE TABLE t AS SELECT id, tok_dob, lsh, {DUCKDB.bloom_bits('bloom')} AS bloom_bits, "
+        f"{DUCKDB.bloom_count('bloom')} AS bloom_n FROM raw"
+    )
+    add_lsh_partners(con, ["t"], LinkModel())
+    partners = dict(con.execute("SELECT id, list_sort(lsh_partners) FROM t").fetchall())
+    # d and e both have dates: not partners of each other, although they share band 1
+    assert partners == {"u": ["d", "e"], "d": ["u"], "e": ["u"], "f": []}

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,11 @@ def test_dedupe_recovers_true_persons(tmp_path: Path) -> None:
     assert tp / len(true_pairs) >= 0.98  # recall
     assert info.persons == con.execute("SELECT count(*) FROM persons").fetchone()[0]
     assert abs(info.persons - 400) <= 8
+    # the run says where its time went, and run.json keeps it
+    assert set(info.seconds) == {"dedupe", "registers", "rest"}
+    assert info.seconds["dedupe"] > 0 and min(info.seconds.values()) >= 0
+    meta = json.loads((tmp_path / "runs" / "r1" / "run.json").read_text())
+    assert meta["seconds"] == info.seconds
 
 
 def test_statistics_only_persons_never_reach_registers(tmp_path: Path) -> None:

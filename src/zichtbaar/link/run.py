@@ -14,7 +14,8 @@ import datetime as dt
 import json
 import os
 import shutil
-from dataclasses import asdict, dataclass
+import time
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -26,6 +27,7 @@ from zichtbaar.link.model import (
     TOKEN_COLUMNS,
     LinkModel,
     Trained,
+    add_lsh_partners,
     predict_increment,
     prepare_records,
     train_and_predict,
@@ -56,6 +58,11 @@ class RunInfo:
     persons_with_events: int
     suspects: int
     threshold: float = 0.0
+    seconds: dict[str, float] = field(default_factory=dict)
+    """Wall seconds per stage: ``dedupe`` (loading, preparing, training, predicting and
+    clustering the registrations), ``registers`` (linking persons to register events) and the
+    rest (persons, capture histories, quality report). Measured so that a bench or an operator can
+    see which stage a slow run spent its time in."""
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -211,6 +218,7 @@ def _link(
     previous_model: Path | None = None,
     engine: str = "duckdb",
 ) -> RunInfo:
+    started = time.perf_counter()
     _load(con, "registrations", snap / "registrations.parquet")
     _load(con, "register_events", snap / "register_events.parquet")
     _load(con, "suspects", snap / "suspects.parquet")
@@ -285,6 +293,8 @@ def _link(
     con.execute("CREATE TABLE registration_person AS SELECT * FROM rp_arrow")
     con.unregister("rp_arrow")
 
+    deduped = time.perf_counter()
+
     # 2. persons: attributes from the first registration, modes where reporters disagree
     con.execute(
         """
@@ -320,6 +330,7 @@ def _link(
     )
 
     # 3. link persons to registers: only through registrations that have a legal basis
+    registers_started = time.perf_counter()
     has_events = _count(con, "SELECT count(*) FROM register_events") > 0
     if has_events:
         prepare_records(
@@ -332,13 +343,16 @@ def _link(
             """,
             "link_eligible",
             model,
+            partners=False,
         )
         prepare_records(
             con,
             f"SELECT event_id AS id, {tokens}, bloom, gender FROM register_events",
             "link_events",
             model,
+            partners=False,
         )
+        add_lsh_partners(con, ["link_eligible", "link_events"], model)  # across the two
         between = trained.linker.inference.predict_between(
             trained.db_api.register("link_eligible", table_name="in_link_eligible"),
             trained.db_api.register("link_events", table_name="in_link_events"),
@@ -380,6 +394,8 @@ def _link(
         " event_type VARCHAR, event_date DATE)"
     )
 
+    registers_done = time.perf_counter()
+
     # 4. capture histories: which reporter types and organisations registered each person
     flags = ",\n".join(
         f"max(CASE WHEN g.reporter_type = '{c.code}' THEN 1 ELSE 0 END)::INTEGER AS rt_{c.code}"
@@ -420,6 +436,11 @@ def _link(
         persons_with_events=count("SELECT count(DISTINCT person_id) FROM person_events"),
         suspects=count("SELECT count(*) FROM suspects"),
         threshold=model.threshold,
+        seconds={
+            "dedupe": round(deduped - started, 1),
+            "registers": round(registers_done - registers_started, 1),
+            "rest": round(time.perf_counter() - deduped - (registers_done - registers_started), 1),
+        },
     )
 
 

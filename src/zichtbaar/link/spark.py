@@ -197,15 +197,21 @@ def _band_columns(keys: pa.Array, valid: pa.Array, model: LinkModel, n: int) -> 
     return {f"lsh_{b}": pa.array(values[:, b], mask=~mask) for b in range(n)}
 
 
-def _lsh_partners(ids: pa.Array, tok_dob: pa.Array, keys: pa.Array) -> pa.Array:
+def _lsh_partners(
+    ids: pa.Array, tok_dob: pa.Array, bloom: pa.Array, keys: pa.Array, model: LinkModel
+) -> pa.Array:
     """``model.add_lsh_partners`` on the records (an in-process DuckDB), in the records' order."""
     con = duckdb.connect()
     try:
         rn = pa.array(np.arange(len(ids), dtype=np.int64))
-        rows = pa.table({"id": ids, "tok_dob": tok_dob, "lsh": keys, "rn": rn})
+        rows = pa.table({"id": ids, "tok_dob": tok_dob, "bloom": bloom, "lsh": keys, "rn": rn})
         con.register("partner_raw", rows)
-        con.execute("CREATE TABLE partner_records AS SELECT * FROM partner_raw")
-        add_lsh_partners(con, ["partner_records"])
+        con.execute(
+            f"CREATE TABLE partner_records AS SELECT id, tok_dob, lsh, rn, "
+            f"{DUCKDB.bloom_bits('bloom')} AS bloom_bits, {DUCKDB.bloom_count('bloom')} AS bloom_n "
+            "FROM partner_raw"
+        )
+        add_lsh_partners(con, ["partner_records"], model)
         out = con.sql("SELECT lsh_partners FROM partner_records ORDER BY rn").to_arrow_table()
     finally:
         con.close()
@@ -231,7 +237,7 @@ def prepare_spark_records(
             "gender": pc.cast(records["gender"], pa.string()),
             "lsh": keys,
             **_band_columns(keys, bloom.is_valid(), model, 2),
-            "lsh_partners": _lsh_partners(ids, records["tok_dob"], keys),
+            "lsh_partners": _lsh_partners(ids, records["tok_dob"], bloom, keys, model),
         }
     )
     raw = f"{view}_raw"
