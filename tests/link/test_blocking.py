@@ -10,8 +10,10 @@ from splink import block_on
 from zichtbaar.link.dialect import DUCKDB
 from zichtbaar.link.model import (
     EM_DATE_PAIRS,
+    PLAUSIBLE_FROM_PAIRS,
     LinkModel,
     add_lsh_partners,
+    blocking_rules,
     date_block,
     plausible_pair,
 )
@@ -100,3 +102,15 @@ def test_lsh_partners_pair_an_undated_record_with_its_look_alikes_only() -> None
     partners = dict(con.execute("SELECT id, list_sort(lsh_partners) FROM t").fetchall())
     # d and e both have dates: not partners of each other, although they share band 1
     assert partners == {"u": ["d", "e"], "d": ["u"], "e": ["u"], "f": []}
+
+
+def test_the_date_rules_ask_for_plausible_pairs_only_at_scale() -> None:
+    def date_rules(date_pairs: int) -> list[str]:
+        rules = blocking_rules(LinkModel(), DUCKDB, date_pairs)
+        sql = [r.get_blocking_rule("duckdb").blocking_rule_sql for r in rules]
+        return [s for s in sql if "tok_dob" in s and "lsh" not in s.split(" AND ")[0]]
+
+    small, large = date_rules(PLAUSIBLE_FROM_PAIRS - 1), date_rules(PLAUSIBLE_FROM_PAIRS)
+    assert len(small) == len(large) == 3
+    assert not any("bit_count" in s for s in small)
+    assert all(plausible_pair(LinkModel()) in s for s in large)

@@ -230,7 +230,15 @@ def plausible_pair(model: LinkModel, dialect: Dialect = DUCKDB) -> str:
     )
 
 
-def blocking_rules(model: LinkModel, dialect: Dialect = DUCKDB) -> list[Any]:
+PLAUSIBLE_FROM_PAIRS = 5_000_000
+"""From this many same-date pairs on, the date rules block plausible pairs only. Below it every
+same-date pair is scored: the time saved is small (100k registrations: 463 k same-date pairs,
+prediction 1.4 s either way), and in a small link a high prior can let a shared date outweigh
+dissimilar names (on FEBRL4, 5,000 x 5,000, the difference stayed within the run-to-run spread
+of F1, 0.923-0.927)."""
+
+
+def blocking_rules(model: LinkModel, dialect: Dialect = DUCKDB, date_pairs: int = 0) -> list[Any]:
     """Token equality, the name key with part of the date (a typo in the other part) or with the
     place (no date), LSH partners (a date missing), then the same and the swapped date for
     plausible pairs (``plausible_pair``).
@@ -240,7 +248,9 @@ def blocking_rules(model: LinkModel, dialect: Dialect = DUCKDB) -> list[Any]:
     whose condition holds a Dice similarity, come last. An exploded rule (the partners) is not
     excluded that way, so the date rules leave its pairs out themselves.
     """
-    plausible = plausible_pair(model, dialect)
+    plausible = (
+        f" AND {plausible_pair(model, dialect)}" if date_pairs >= PLAUSIBLE_FROM_PAIRS else ""
+    )
     not_partners = f"NOT {dialect.list_contains('l.lsh_partners', 'r.id')}"
     return [
         block_on("tok_bsn"),
@@ -250,18 +260,21 @@ def blocking_rules(model: LinkModel, dialect: Dialect = DUCKDB) -> list[Any]:
         block_on("tok_name_md"),
         block_on("tok_name_pob"),
         CustomRule(LSH_RULE, arrays_to_explode=["lsh_partners"]),
-        CustomRule(f"l.tok_dob = r.tok_dob AND {plausible} AND {not_partners}"),
-        CustomRule(f"l.tok_dob = r.tok_dob_swapped AND {plausible} AND {not_partners}"),
-        CustomRule(f"l.tok_dob_swapped = r.tok_dob AND {plausible} AND {not_partners}"),
+        CustomRule(f"l.tok_dob = r.tok_dob{plausible} AND {not_partners}"),
+        CustomRule(f"l.tok_dob = r.tok_dob_swapped{plausible} AND {not_partners}"),
+        CustomRule(f"l.tok_dob_swapped = r.tok_dob{plausible} AND {not_partners}"),
     ]
 
 
-def settings(model: LinkModel, link_type: str, dialect: Dialect = DUCKDB) -> SettingsCreator:
+def settings(
+    model: LinkModel, link_type: str, dialect: Dialect = DUCKDB, date_pairs: int = 0
+) -> SettingsCreator:
+    """splink settings; ``date_pairs`` (pairs sharing a date) sizes the blocking."""
     return SettingsCreator(
         link_type=link_type,  # type: ignore[arg-type]
         unique_id_column_name="id",
         comparisons=comparisons(model, dialect),  # type: ignore[arg-type]
-        blocking_rules_to_generate_predictions=blocking_rules(model, dialect),
+        blocking_rules_to_generate_predictions=blocking_rules(model, dialect, date_pairs),
         retain_matching_columns=False,
         retain_intermediate_calculation_columns=False,
         additional_columns_to_retain=[],
@@ -594,18 +607,19 @@ def train_and_predict(
     """
     if len(tables) > 1:
         add_lsh_partners(con, tables, model)  # prepare_records made them within each table only
+    date_pairs = pair_count(con, tables, "tok_dob")
     db_api = DuckDBAPI(connection=con)
     frames = [db_api.register(t, table_name=f"in_{t}") for t in tables]
     linker = Linker(
         frames if len(frames) > 1 else frames[0],
-        settings(model, link_type),
+        settings(model, link_type, DUCKDB, date_pairs),
         log_level=logging.WARNING,
     )
     train(
         linker,
         with_place_u(model, estimate_place_u(con, tables, model)),
         pair_count(con, tables, "tok_bsn"),
-        pair_count(con, tables, "tok_dob"),
+        date_pairs,
     )
     predictions = linker.inference.predict(threshold_match_weight=-10, warning_mode="never")
     return Trained(linker, db_api, predictions)

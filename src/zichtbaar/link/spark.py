@@ -152,9 +152,9 @@ def enable_array_blocking() -> None:
     SparkDialect.explode_arrays_sql = _explode_arrays_sql  # type: ignore[method-assign]
 
 
-def spark_settings(model: LinkModel, link_type: str) -> SettingsCreator:
+def spark_settings(model: LinkModel, link_type: str, date_pairs: int = 0) -> SettingsCreator:
     """model.py's settings (blocking rules included) with the Spark Dice."""
-    return settings(model, link_type, SPARK)
+    return settings(model, link_type, SPARK, date_pairs)
 
 
 def transfer_parameters(trained: Mapping[str, Any], target: dict[str, Any]) -> dict[str, Any]:
@@ -308,7 +308,8 @@ def train_and_predict_spark(
             break_lineage_method=config.break_lineage,
             num_partitions_on_repartition=config.shuffle_partitions,
         )
-        creator = spark_settings(model, link_type)
+        date_pairs = _pairs(records, "tok_dob")
+        creator = spark_settings(model, link_type, date_pairs)
         with _spark_errors("training"):
             if trained is not None:
                 linker = Linker(
@@ -327,7 +328,7 @@ def train_and_predict_spark(
                     linker,
                     with_place_u(model, place_u),
                     _pairs(records, "tok_bsn"),
-                    _pairs(records, "tok_dob"),
+                    date_pairs,
                     SPARK,
                 )
         with _spark_errors("predicting"):
