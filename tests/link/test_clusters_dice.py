@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import numpy as np
 import pyarrow as pa
 from hypothesis import example, given, settings
@@ -49,6 +51,33 @@ def test_clusters_never_hold_a_conflict_and_refine_the_components(
             assert plain[a] == plain[b]  # constraints only ever split components
     if not conflicts:
         assert out == plain
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 9), st.integers(0, 9), st.sampled_from([1.0, 2.0, 2.0 + 1e-15])),
+        max_size=25,
+    ),
+    st.lists(st.tuples(st.integers(0, 9), st.integers(0, 9)), min_size=1, max_size=5),
+    st.randoms(use_true_random=False),
+)
+def test_persons_do_not_depend_on_the_order_of_the_pairs(
+    edges: list[tuple[int, int, float]], bad: list[tuple[int, int]], rng: random.Random
+) -> None:
+    """The engine hands pairs over in any order and a re-run sums EM's terms in another: equal
+    weights (to 1e-9) are merged in the order of their record ids."""
+    ids = [f"r{i}" for i in range(10)]
+    conflicts = [(ids[a], ids[b]) for a, b in bad if a != b]
+    scored = [((ids[a], ids[b]), w) for a, b, w in edges if a != b]
+    shuffled = scored[:]
+    rng.shuffle(shuffled)
+    shuffled = [((b, a), w) if rng.random() < 0.5 else ((a, b), w) for (a, b), w in shuffled]
+    runs = [
+        cluster_ids(ids, [p for p, _ in s], weights=[w for _, w in s], conflicts=conflicts)
+        for s in (scored, shuffled)
+    ]
+    assert runs[0] == runs[1]
 
 
 @settings(max_examples=25, deadline=None)
