@@ -26,21 +26,20 @@ CHILD = """
 import json, os, resource, sys, time
 from pathlib import Path
 sys.path.insert(0, {root!r})
-from tests.link.encoded_world import make_encoded_snapshot
 from zichtbaar.link.evaluate import accuracy
 from zichtbaar.link.run import open_run, run_linkage
 tmp = Path({tmp!r})
-snap = make_encoded_snapshot(tmp / "snap", n_persons={n}, seed=3, n_events={events})
+truth = json.loads((tmp / "truth.json").read_text())
 load_before = os.getloadavg()[0]
 cpu0 = resource.getrusage(resource.RUSAGE_SELF)
 t0 = time.perf_counter()
-info = run_linkage(snap.path, tmp / "runs", "r")
+info = run_linkage(tmp / "snap", tmp / "runs", "r")
 seconds = time.perf_counter() - t0
 cpu1 = resource.getrusage(resource.RUSAGE_SELF)
 cpu_seconds = cpu1.ru_utime + cpu1.ru_stime - cpu0.ru_utime - cpu0.ru_stime
 con = open_run(tmp / "runs", "r")
 found = dict(con.execute("SELECT registration_id, person_id FROM registration_person").fetchall())
-acc = accuracy(found, snap.truth).to_dict()
+acc = accuracy(found, truth).to_dict()
 from zichtbaar.link.clusters import cluster_ids
 ids = [r for (r,) in con.execute("SELECT registration_id FROM registrations ORDER BY 1").fetchall()]
 by_threshold = {{}}
@@ -48,7 +47,7 @@ for th in (0.5, 0.8, 0.95, 0.99):
     pairs = con.execute(
         "SELECT id_l, id_r FROM dedupe_predictions WHERE match_probability >= ?", [th]
     ).fetchall()
-    a = accuracy(cluster_ids(ids, pairs), snap.truth)
+    a = accuracy(cluster_ids(ids, pairs), truth)
     by_threshold[th] = {{"precision": a.precision, "recall": a.recall, "f1": a.f1}}
 print(json.dumps({{"seconds": seconds, "stage_seconds": info.seconds, "cpu_seconds": cpu_seconds,
     "load_before": load_before, "load_after": os.getloadavg()[0], "registrations": info.registrations,
@@ -57,15 +56,35 @@ print(json.dumps({{"seconds": seconds, "stage_seconds": info.seconds, "cpu_secon
 """
 
 
+SNAPSHOT = """
+import json, sys
+from pathlib import Path
+sys.path.insert(0, {root!r})
+from tests.link.encoded_world import make_encoded_snapshot
+tmp = Path({tmp!r})
+snap = make_encoded_snapshot(tmp / "snap", n_persons={n}, seed=3, n_events={events})
+(tmp / "truth.json").write_text(json.dumps(snap.truth))
+"""
+
+
+def _child(code: str, what: str) -> subprocess.CompletedProcess[str]:
+    out = subprocess.run(
+        [sys.executable, "-W", "ignore", "-c", code], capture_output=True, text=True
+    )
+    if out.returncode != 0:  # say why (the child's last words), not only that it failed
+        tail = "\n".join(out.stderr.strip().splitlines()[-15:])
+        raise SystemExit(f"{what} failed ({out.returncode}):\n{tail}")
+    return out
+
+
 def run_size(n_persons: int, n_events: int) -> dict[str, object]:
+    """Build the snapshot in one child and link it in another, so the peak RSS reported is the
+    linkage's own (the encoder building a 1 M snapshot needs more than the linkage does)."""
     with tempfile.TemporaryDirectory() as tmp:
-        code = CHILD.format(root=str(ROOT), tmp=tmp, n=n_persons, events=n_events)
-        out = subprocess.run(
-            [sys.executable, "-W", "ignore", "-c", code], capture_output=True, text=True
-        )
-        if out.returncode != 0:  # say why (the child's last words), not only that it failed
-            tail = "\n".join(out.stderr.strip().splitlines()[-15:])
-            raise SystemExit(f"linkage of {n_persons:,} persons failed ({out.returncode}):\n{tail}")
+        fill = {"root": str(ROOT), "tmp": tmp, "n": n_persons, "events": n_events}
+        _child(SNAPSHOT.format(**fill), f"building the snapshot of {n_persons:,} persons")
+        code = CHILD.format(**fill)
+        out = _child(code, f"linkage of {n_persons:,} persons")
         result: dict[str, object] = json.loads(out.stdout.strip().splitlines()[-1])
         return result
 

@@ -2,12 +2,11 @@
 
 The time is the run's dedupe stage (``RunInfo.seconds["dedupe"]``: loading, preparing,
 training, predicting and clustering the registrations); the whole run, register linkage
-included, is in the measurement's extra as ``seconds``. Peak memory is the child's, which also
-builds the synthetic snapshot first.
+included, is in the measurement's extra as ``seconds``.
 
-Each size runs ``run_linkage`` in a fresh subprocess (``bench_link.run_size``) so its peak RSS is
-its own; other engineers share the machine, so the 1-minute load average before and after is
-reported with every time. Sizes in persons via ``ZICHTBAAR_BENCH_LINK_SCALE_PERSONS`` (comma
+Each size runs ``run_linkage`` in a fresh subprocess (``bench_link.run_size``; the snapshot is
+built in another) so its peak RSS is its own; other engineers share the machine, so the 1-minute
+load average before and after is reported with every time. Sizes in persons via ``ZICHTBAAR_BENCH_LINK_SCALE_PERSONS`` (comma
 separated; default ``50000,500000``: about 100k and 1M registrations).
 """
 
