@@ -206,11 +206,11 @@ def comparisons(model: LinkModel, dialect: Dialect = DUCKDB) -> list[dict[str, A
 
 
 LSH_RULE = "l.lsh_partners = r.id"
-"""LSH bands block only pairs in which a date of birth is missing (partner lists made by
-``add_lsh_partners``). Where both dates are known a
-date token finds every true pair the bands find (100k bench world: all 212 true pairs that only
-the bands found lack a date), and 2.75 M of the bands' 2.93 M pairs were look-alikes with dates;
-at 1 M registrations that join no longer fit in memory (docs/linkage.md)."""
+"""LSH bands block only pairs in which a date of birth is missing, through the partner lists
+``add_lsh_partners`` makes. Where both dates are known a date token finds every true pair the
+bands find (100k bench world: all 212 true pairs that only the bands found lack a date), and
+2.75 M of the bands' 2.93 M pairs were look-alikes with dates; at 1 M registrations that join no
+longer fit in memory (docs/linkage.md)."""
 
 
 def plausible_pair(model: LinkModel, dialect: Dialect = DUCKDB) -> str:
@@ -218,8 +218,8 @@ def plausible_pair(model: LinkModel, dialect: Dialect = DUCKDB) -> str:
     or a name is missing, or the place agrees.
 
     A pair with the same (or swapped) date whose names are plainly different and whose places do
-    not agree cannot reach the threshold: "same date" is worth less than a dissimilar name costs
-    once the prior is counted. Such pairs were 94 % of the date rules' candidates (100k bench
+    not agree cannot reach the threshold in a large population: "same date" is worth less than a
+    dissimilar name costs once the prior is counted (``PLAUSIBLE_FROM_PAIRS``). Such pairs were 94 % of the date rules' candidates (100k bench
     world: 418 k of 463 k same-date pairs, 348 k of 353 k swapped) and grow with the square of
     the population (docs/linkage.md).
     """
