@@ -234,8 +234,8 @@ PLAUSIBLE_FROM_PAIRS = 5_000_000
 """From this many same-date pairs on, the date rules block plausible pairs only. Below it every
 same-date pair is scored: the time saved is small (100k registrations: 463 k same-date pairs,
 prediction 1.4 s either way), and in a small link a high prior can let a shared date outweigh
-dissimilar names (on FEBRL4, 5,000 x 5,000, the difference stayed within the run-to-run spread
-of F1, 0.921-0.927)."""
+dissimilar names (on FEBRL4, 5,000 x 5,000, the difference stayed within the spread of F1 over
+keys, 0.921-0.927)."""
 
 
 def blocking_rules(model: LinkModel, dialect: Dialect = DUCKDB, date_pairs: int = 0) -> list[Any]:
