@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -21,6 +20,7 @@ import duckdb
 import pyarrow as pa
 
 from zichtbaar.errors import LinkError
+from zichtbaar.link.evaluate import groups
 from zichtbaar.link.model import TOKEN_COLUMNS, LinkModel, prepare_records
 from zichtbaar.link.run import MODEL_FILE, RUN_DB
 
@@ -57,13 +57,9 @@ def _pair_condition(rule: Mapping[str, Any]) -> str:
 
 
 def _true_pairs(truth: Mapping[str, str], ids: set[str]) -> pa.Table:
-    groups: dict[str, list[str]] = defaultdict(list)
-    for record, entity in truth.items():
-        if record in ids:
-            groups[entity].append(record)
     left: list[str] = []
     right: list[str] = []
-    for members in groups.values():
+    for members in groups({r: e for r, e in truth.items() if r in ids}).values():
         members.sort()
         for i, a in enumerate(members):
             for b in members[i + 1 :]:

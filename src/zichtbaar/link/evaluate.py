@@ -43,7 +43,8 @@ def _pair_count(groups: Mapping[str, list[str]]) -> int:
     return sum(len(v) * (len(v) - 1) // 2 for v in groups.values())
 
 
-def _groups(mapping: Mapping[str, str]) -> dict[str, list[str]]:
+def groups(mapping: Mapping[str, str]) -> dict[str, list[str]]:
+    """Record -> group as group -> its records."""
     out: dict[str, list[str]] = defaultdict(list)
     for record, group in mapping.items():
         out[group].append(record)
@@ -64,7 +65,7 @@ def accuracy(found: Mapping[str, str], truth: Mapping[str, str]) -> Accuracy:
     for r in common:
         joint[(f[r], t[r])] += 1
     correct = sum(n * (n - 1) // 2 for n in joint.values())
-    fg, tg = _groups(f), _groups(t)
+    fg, tg = groups(f), groups(t)
     n_found, n_true = _pair_count(fg), _pair_count(tg)
     p = correct / n_found if n_found else 1.0
     rc = correct / n_true if n_true else 1.0

@@ -219,9 +219,9 @@ def plausible_pair(model: LinkModel, dialect: Dialect = DUCKDB) -> str:
 
     A pair with the same (or swapped) date whose names are plainly different and whose places do
     not agree cannot reach the threshold in a large population: "same date" is worth less than a
-    dissimilar name costs once the prior is counted (``PLAUSIBLE_FROM_PAIRS``). Such pairs were 94 % of the date rules' candidates (100k bench
-    world: 418 k of 463 k same-date pairs, 348 k of 353 k swapped) and grow with the square of
-    the population (docs/linkage.md).
+    dissimilar name costs once the prior is counted (``PLAUSIBLE_FROM_PAIRS``). Such pairs were
+    94 % of the date rules' candidates (100k bench world: 418 k of 463 k same-date pairs, 348 k
+    of 353 k swapped) and grow with the square of the population (docs/linkage.md).
     """
     dice = dialect.dice_prepared("l.bloom_bits", "r.bloom_bits", "l.bloom_n", "r.bloom_n")
     return (
@@ -452,7 +452,7 @@ def estimate_place_u(
     dice = DUCKDB.dice_prepared("l.bloom_bits", "r.bloom_bits", "l.bloom_n", "r.bloom_n")
     rows = con.execute(
         f"""
-        WITH s AS (SELECT * FROM ({source}) WHERE hash(tok_dob) % {modulus} = 0)
+        WITH s AS (SELECT * FROM ({source}) WHERE {DUCKDB.hash_sample("tok_dob", modulus)})
         SELECT count(*), count(*) FILTER (WHERE l.tok_pob_dob = r.tok_pob_dob)
         FROM s l JOIN s r ON l.tok_dob = r.tok_dob AND l.id < r.id
         WHERE {dice} < {min(model.dice_levels)}
@@ -464,17 +464,26 @@ def estimate_place_u(
     return max(same / total, M_U_FLOOR)
 
 
+def local_prepared_table(con: duckdb.DuckDBPyConnection, records: pa.Table, out: str) -> None:
+    """Table ``out`` in ``con``: the columns of ``records`` with its raw ``bloom`` prepared
+    (``bloom_bits``, ``bloom_n``), for the DuckDB steps other engines borrow (LSH partners,
+    u of the place)."""
+    con.register(f"{out}_raw", records)
+    con.execute(
+        f"CREATE TABLE {out} AS SELECT * EXCLUDE (bloom), "
+        f"{DUCKDB.bloom_bits('bloom')} AS bloom_bits, {DUCKDB.bloom_count('bloom')} AS bloom_n "
+        f"FROM {out}_raw"
+    )
+    con.unregister(f"{out}_raw")
+
+
 def estimate_place_u_of_records(records: pa.Table, model: LinkModel) -> float | None:
     """``estimate_place_u`` for engines other than DuckDB: on the raw records (``id``,
     ``tok_dob``, ``tok_pob_dob``, ``bloom``), in an in-process DuckDB."""
     con = duckdb.connect()
     try:
-        con.register("place_raw", records.select(["id", "tok_dob", "tok_pob_dob", "bloom"]))
-        con.execute(
-            f"CREATE TABLE place_records AS SELECT id, tok_dob, tok_pob_dob, "
-            f"{DUCKDB.bloom_bits('bloom')} AS bloom_bits, {DUCKDB.bloom_count('bloom')} AS bloom_n "
-            "FROM place_raw"
-        )
+        columns = ["id", "tok_dob", "tok_pob_dob", "bloom"]
+        local_prepared_table(con, records.select(columns), "place_records")
         return estimate_place_u(con, ["place_records"], model)
     finally:
         con.close()

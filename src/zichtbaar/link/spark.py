@@ -42,6 +42,7 @@ from zichtbaar.link.model import (
     Trained,
     add_lsh_partners,
     estimate_place_u_of_records,
+    local_prepared_table,
     settings,
     train,
     with_place_u,
@@ -205,12 +206,7 @@ def _lsh_partners(
     try:
         rn = pa.array(np.arange(len(ids), dtype=np.int64))
         rows = pa.table({"id": ids, "tok_dob": tok_dob, "bloom": bloom, "lsh": keys, "rn": rn})
-        con.register("partner_raw", rows)
-        con.execute(
-            f"CREATE TABLE partner_records AS SELECT id, tok_dob, lsh, rn, "
-            f"{DUCKDB.bloom_bits('bloom')} AS bloom_bits, {DUCKDB.bloom_count('bloom')} AS bloom_n "
-            "FROM partner_raw"
-        )
+        local_prepared_table(con, rows, "partner_records")
         add_lsh_partners(con, ["partner_records"], model)
         out = con.sql("SELECT lsh_partners FROM partner_records ORDER BY rn").to_arrow_table()
     finally:
