@@ -25,6 +25,10 @@ COLUMNS = (
     "form",
     "region",
     "legal_basis",
+    "street",
+    "house_number",
+    "postcode",
+    "residence",
 )
 FORMS = ("domestic_sexual", "labour", "criminal", "crossborder_sexual")
 BASES = ("legal_duty", "legal_basis", "explicit_consent", "none")
@@ -37,12 +41,21 @@ def _fakers() -> dict[str, Faker]:
     return {loc: Faker(loc) for loc in sorted(set(LOCALES))}
 
 
+@cache
+def _addresses() -> Faker:
+    # a Faker of its own: drawing addresses leaves the names of earlier test data unchanged
+    return Faker("nl_NL")
+
+
 def people(n: int, seed: int = 1) -> list[dict[str, str]]:
-    """``n`` victim-source rows with names in several scripts, valid BSNs for the Dutch ones."""
+    """``n`` victim-source rows with names in several scripts, valid BSNs for the Dutch ones,
+    and a Dutch address on every other row (schema 3.2)."""
     rng = random.Random(seed)
     fakers = _fakers()
     for i, f in enumerate(fakers.values()):
         f.seed_instance(seed * 100 + i)
+    homes = _addresses()
+    homes.seed_instance(seed * 100 + 99)
     rows = []
     for i in range(n):
         loc = rng.choice(LOCALES)
@@ -64,6 +77,10 @@ def people(n: int, seed: int = 1) -> list[dict[str, str]]:
                 "form": rng.choice(FORMS),
                 "region": "unknown",
                 "legal_basis": rng.choice(BASES),
+                "street": homes.street_name() if i % 2 else "",
+                "house_number": homes.building_number() if i % 2 else "",
+                "postcode": homes.postcode() if i % 2 else "",
+                "residence": homes.city() if i % 2 else "",
             }
         )
     return rows

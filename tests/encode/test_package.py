@@ -69,6 +69,12 @@ def test_package_contract(tmp_path: Path) -> None:
         assert hub.tok_name_dob and hub.tok_dob and hub.tok_name_ym
     by_id = {r["record_id"]: r for r in table.to_pylist()}
     for row in rows:
+        # the address is optional: its filter and token exist only where the row has one
+        hub_row = by_id[row["record_id"]]
+        assert (hub_row["bloom_address"] is None) == (row["street"] == "")
+        assert (hub_row["tok_address"] is None) == (row["postcode"] == "")
+        if row["street"]:
+            assert len(hub_row["bloom_address"]) == 128
         # legal basis travels with each row; 'none' rows are encoded like the others
         assert by_id[row["record_id"]]["legal_basis"] == row["legal_basis"]
         assert (by_id[row["record_id"]]["tok_bsn"] is None) == (row["bsn"] == "")
@@ -102,7 +108,7 @@ def test_no_identifier_anywhere_in_package(tmp_path: Path) -> None:
 
     checked = 0
     for row in rows:
-        for field in ("given_names", "surname", "place_of_birth"):
+        for field in ("given_names", "surname", "place_of_birth", "street", "residence"):
             name = row[field]
             for word in name.split():
                 for i in range(len(word) - 3):
@@ -118,6 +124,8 @@ def test_no_identifier_anywhere_in_package(tmp_path: Path) -> None:
             assert absent(form)
         if row["bsn"]:
             assert absent(row["bsn"])
+        if row["postcode"]:
+            assert absent(row["postcode"]) and absent(row["postcode"].replace(" ", ""))
     assert checked > 500
 
 

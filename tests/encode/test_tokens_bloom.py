@@ -10,11 +10,11 @@ from hypothesis import strategies as st
 
 from tests.encode.people import people
 from zichtbaar.encode.bloom import BloomEncoder, dice, keyed_permutation, qgrams
-from zichtbaar.encode.identity import Identity, identity
+from zichtbaar.encode.identity import Identity, address, identity
 from zichtbaar.encode.keys import new_key
 from zichtbaar.encode.schema import default_schema
 from zichtbaar.encode.tokens import TOKEN_COLUMNS, Tokeniser
-from zichtbaar.standard.models import EncodedIdentity
+from zichtbaar.standard.models import FILTER_COLUMNS, EncodedIdentity
 from zichtbaar.standard.package import EncodingSchema
 
 KEY = new_key()
@@ -27,26 +27,45 @@ def _schema(hardening: str) -> EncodingSchema:
 
 def test_default_schema_is_versioned_and_complete() -> None:
     schema = default_schema()
-    assert schema.version == "3.1"
+    assert schema.version == "3.2"
     assert schema.hardening_params == {"flip_probability": 0.12, "flip_seed": "filter"}
     assert [f.field for f in schema.fields] == ["name", "name_skeleton"]
+    assert [f.field for f in schema.address_fields] == [
+        "address_street",
+        "address_number",
+        "address_postcode",
+        "address_residence",
+    ]
     assert schema.filter_bits == 1024
     assert set(schema.tokens) == set(TOKEN_COLUMNS)
-    assert set(TOKEN_COLUMNS) | {"bloom"} == set(EncodedIdentity.model_fields)
+    assert set(TOKEN_COLUMNS) | set(FILTER_COLUMNS) == set(EncodedIdentity.model_fields)
+    assert FILTER_COLUMNS == ("bloom", "bloom_address")
 
 
 # --------------------------------------------------------------------------- tokens
 def test_tokens_equal_for_equal_normalised_input() -> None:
     t = Tokeniser(KEY)
-    a = t.tokens(identity("Anne-Marie", "van der Berg", "04-03-1990", "Amsterdam", "111222333"))
-    b = t.tokens(identity("ANNE MARIE", "Berg, van der", "1990-03-04", "AMSTERDAM", "111.222.333"))
+    home, same_home = (
+        address("Kerkstraat", "12a", "1234 AB"),
+        address("KERKSTRAAT", "12 A", "1234ab"),
+    )
+    a = t.tokens(
+        identity("Anne-Marie", "van der Berg", "04-03-1990", "Amsterdam", "111222333", home=home)
+    )
+    b = t.tokens(
+        identity(
+            "ANNE MARIE", "Berg, van der", "1990-03-04", "AMSTERDAM", "111.222.333", home=same_home
+        )
+    )
     assert a == b
     assert all(re.fullmatch(r"[0-9a-f]{64}", v or "") for v in a.values())
     EncodedIdentity.model_validate(a)
 
 
 def test_tokens_differ_under_another_key_and_across_types() -> None:
-    person = identity("Jan", "Jansen", "01-02-1980", "Utrecht", "111222333")
+    person = identity(
+        "Jan", "Jansen", "01-02-1980", "Utrecht", "111222333", home=address(None, "3", "1234 AB")
+    )
     a, b = Tokeniser(KEY).tokens(person), Tokeniser(new_key()).tokens(person)
     assert all(a[c] != b[c] for c in TOKEN_COLUMNS)
     # domain separation: the same name key and digits give different tokens per date part

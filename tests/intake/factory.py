@@ -28,6 +28,7 @@ def registration(i: int, **over: Any) -> dict[str, Any]:
     row: dict[str, Any] = {t: secrets.token_hex(32) for t in TOKENS}
     row.update(
         bloom=secrets.token_bytes(FILTER_BITS // 8),
+        bloom_address=secrets.token_bytes(FILTER_BITS // 8) if i % 2 else None,
         record_id=f"R{i:07d}",
         registration_date=dt.date(2024, 1 + i % 12, 1 + i % 28),
         gender=("female", "male")[i % 2],

@@ -101,6 +101,29 @@ def test_filters_are_sealed_at_rest_and_opened_for_linkage(store: Store, tmp_pat
     assert frame.loc[second["record_id"], "bloom"] == first["bloom"]
 
 
+def test_address_filters_are_sealed_too_and_a_bad_one_rejects_its_row_only(
+    store: Store, tmp_path: Path
+) -> None:
+    """Schema 3.2: the address filter is a filter like the name's (sealed, opened for the
+    snapshot); one of the wrong length rejects its row, naming the column, never the value."""
+    rows = [registration(1), registration(3), registration(4)]  # odd rows get an address
+    home = rows[0]["bloom_address"]
+    rows[1]["bloom_address"] = home[:-1]
+    report = ingest_package(store, write_package(tmp_path / "p", rows), "police-nl", "tester")
+    assert report.accepted == 2 and report.quarantined == 1
+    with store.engine.connect() as conn:
+        reasons = conn.execute(select(QuarantinedRow.field, QuarantinedRow.reason)).all()
+    assert [tuple(r) for r in reasons] == [
+        ("bloom_address", "must be 128 bytes long (the encoding's filter)")
+    ]
+    stored = [bytes(r.bloom_address) for r in _regs(store) if r.bloom_address is not None]
+    assert len(stored) == 1 and home not in stored[0]
+    export_snapshot(store, tmp_path / "snap")
+    frame = pd.read_parquet(tmp_path / "snap" / "registrations.parquet").set_index("record_id")
+    assert frame.loc[rows[0]["record_id"], "bloom_address"] == home
+    assert frame.loc[rows[2]["record_id"], "bloom_address"] is None
+
+
 def test_a_store_written_with_open_filters_is_sealed_once_on_opening(
     store: Store, store_url: str, tmp_path: Path
 ) -> None:
@@ -266,7 +289,7 @@ def test_all_rows_bad_still_a_submission(store: Store, tmp_path: Path) -> None:
 def test_register_events_package(store: Store, tmp_path: Path) -> None:
     from tests.intake.factory import TOKENS as TOKS
 
-    base = {t: None for t in TOKS} | {"bloom": None}
+    base = {t: None for t in TOKS} | {"bloom": None, "bloom_address": None}
     rows = [
         base
         | {

@@ -70,6 +70,10 @@ FIELD_VALUES: dict[str, Callable[[Identity], list[str]]] = {
     "dob_day": lambda p: _two(p.dob.day if p.dob else None),
     "place_of_birth": lambda p: _words(p.place_of_birth),
     "gender": lambda p: [p.gender] if p.gender else [],
+    "address_street": lambda p: _words(p.address.street if p.address else None),
+    "address_number": lambda p: _words(p.address.house_number if p.address else None),
+    "address_postcode": lambda p: [p.address.postcode] if p.address and p.address.postcode else [],
+    "address_residence": lambda p: _words(p.address.residence if p.address else None),
 }
 """How each Bloom field reads its words from a normalised identity."""
 
@@ -128,11 +132,21 @@ def keyed_permutation(key: bytes, n: int) -> npt.NDArray[np.int64]:
     return np.asarray(perm, dtype=np.int64)
 
 
-class BloomEncoder:
-    """Builds hardened Bloom filters under one key and one schema."""
+FILTER_PURPOSES = {"bloom": "bloom", "bloom_address": "bloom_address"}
+"""The sub-key prefix of each filter column: the address filter hashes, flips and permutes under
+keys of its own, so its bit positions say nothing about the name filter's."""
 
-    def __init__(self, key: LinkageKey, schema: EncodingSchema) -> None:
-        unknown = [f.field for f in schema.fields if f.field not in FIELD_VALUES]
+
+class BloomEncoder:
+    """Builds hardened Bloom filters under one key and one schema.
+
+    ``column``: which filter of the schema, the name filter (``bloom``, the schema's ``fields``)
+    or the address filter (``bloom_address``, its ``address_fields``; schema 3.2).
+    """
+
+    def __init__(self, key: LinkageKey, schema: EncodingSchema, column: str = "bloom") -> None:
+        self.fields = schema.fields if column == "bloom" else schema.address_fields
+        unknown = [f.field for f in self.fields if f.field not in FIELD_VALUES]
         if unknown:
             raise EncodeError(f"encoding schema names unknown Bloom field(s): {', '.join(unknown)}")
         self.schema = schema
@@ -143,9 +157,10 @@ class BloomEncoder:
         self.raw_bits = {"balance": m // 2, "xor_fold": 2 * m}.get(schema.hardening, m)
         if self.raw_bits % 8:
             raise EncodeError("filter_bits must be a multiple of 16 for balance hardening")
-        self._hash_key = key.subkey("bloom/hash")
-        self._flip_key = key.subkey("bloom/flip")
-        self._permutation = keyed_permutation(key.subkey("bloom/permute"), m)
+        purpose = FILTER_PURPOSES[column]
+        self._hash_key = key.subkey(f"{purpose}/hash")
+        self._flip_key = key.subkey(f"{purpose}/flip")
+        self._permutation = keyed_permutation(key.subkey(f"{purpose}/permute"), m)
         try:
             self._flip = float(
                 schema.hardening_params.get("flip_probability", DEFAULT_FLIP_PROBABILITY)
@@ -168,7 +183,7 @@ class BloomEncoder:
         cache_key = (field_index, gram)
         mask = self._gram_cache.get(cache_key)
         if mask is None:
-            spec = self.schema.fields[field_index]
+            spec = self.fields[field_index]
             label = spec.field.encode("utf-8") + b"\x1f" + gram.encode("utf-8")
             stream = _keyed_stream(self._hash_key, label, spec.hashes)
             mask = 0
@@ -182,7 +197,7 @@ class BloomEncoder:
         mask = self._cache.get(cache_key)
         if mask is None:
             mask = 0
-            for gram in qgrams(word, self.schema.fields[field_index].q):
+            for gram in qgrams(word, self.fields[field_index].q):
                 mask |= self._gram_mask(field_index, gram)
             if len(self._cache) < 1 << 18:  # bound memory: words are many, q-grams few
                 self._cache[cache_key] = mask
@@ -195,7 +210,7 @@ class BloomEncoder:
         A filter is the OR of cached per-word bit masks, held as Python ints (a 1024-bit OR is a
         few machine words), so the per-record work is a handful of dictionary look-ups.
         """
-        fields = [(i, FIELD_VALUES[spec.field]) for i, spec in enumerate(self.schema.fields)]
+        fields = [(i, FIELD_VALUES[spec.field]) for i, spec in enumerate(self.fields)]
         m = self.raw_bits
         rows = []
         for person in people:

@@ -10,6 +10,38 @@ from zichtbaar.encode.normalise import DateOfBirth, Surname
 
 
 @dataclass(frozen=True)
+class Address:
+    """A normalised address (schema 3.2); any part may be missing."""
+
+    street: str | None = None
+    house_number: str | None = None
+    postcode: str | None = None
+    residence: str | None = None
+
+    @property
+    def exact_key(self) -> str | None:
+        """Postcode and the digits of the house number: the address token's value, or None."""
+        digits = normalise.house_number_digits(self.house_number)
+        return f"{self.postcode}|{digits}" if self.postcode and digits else None
+
+
+def address(
+    street: str | None = None,
+    house_number: str | None = None,
+    postcode: str | None = None,
+    residence: str | None = None,
+) -> Address | None:
+    """Normalise the parts of an address; None when no part is known."""
+    found = Address(
+        street=normalise.street(street),
+        house_number=normalise.house_number(house_number),
+        postcode=normalise.postcode(postcode),
+        residence=normalise.residence(residence),
+    )
+    return None if found == Address() else found
+
+
+@dataclass(frozen=True)
 class Identity:
     """Normalised identifiers; None where the organisation did not know (or wrote garbage)."""
 
@@ -19,6 +51,9 @@ class Identity:
     place_of_birth: str | None = None
     bsn: str | None = None
     gender: str | None = None
+    address: Address | None = None
+    """Where the person lives or was registered (optional, schema 3.2): registers hold it, and
+    it separates look-alikes where names and dates carry typos (FEBRL4, docs/linkage.md)."""
 
     @property
     def full_name(self) -> str | None:
@@ -43,11 +78,13 @@ def identity(
     bsn: str | None = None,
     gender: str | None = None,
     today: dt.date | None = None,
+    home: Address | None = None,
 ) -> Identity:
     """Normalise raw identifiers.
 
     Raises ``normalise.DateOfBirthError`` for an impossible date of birth; an invalid BSN becomes
-    None (the caller warns, see ``bsn_was_invalid``).
+    None (the caller warns, see ``bsn_was_invalid``). ``home``: the address, normalised by
+    ``address``.
     """
     return Identity(
         given_names=normalise.given_names(given_names),
@@ -56,6 +93,7 @@ def identity(
         place_of_birth=normalise.place(place_of_birth),
         bsn=normalise.bsn(bsn),
         gender=None if gender in (None, "unknown") else gender,
+        address=home,
     )
 
 

@@ -177,6 +177,53 @@ def place(raw: str | None) -> str | None:
     return fold(text) or None
 
 
+def postcode(raw: str | None) -> str | None:
+    """A postcode without spaces or punctuation: "1234 AB", "1234ab" and "1234-AB" are one."""
+    if raw is None:
+        return None
+    return fold(raw).replace(" ", "") or None
+
+
+_HOUSE_NUMBER = re.compile(r"^(\d+)\s*(.*)$")
+
+
+def house_number(raw: str | None) -> str | None:
+    """A house number as its digits without leading zeros, then any addition as one word.
+
+    "12A", "12 a", "12-a" and "012a" are all "12 a"; a number without digits is kept as folded
+    text (the address filter still compares it, ``house_number_digits`` has none).
+    """
+    if raw is None:
+        return None
+    text = fold(_ascii_digits(raw))
+    found = _HOUSE_NUMBER.match(text)
+    if not found:
+        return text or None
+    digits, addition = found.groups()
+    digits = digits.lstrip("0") or "0"
+    addition = addition.replace(" ", "")
+    return f"{digits} {addition}" if addition else digits
+
+
+def house_number_digits(number: str | None) -> str | None:
+    """The digits of a normalised house number: additions ("a", "2hoog", "bis") are written
+    too inconsistently to be part of the exact address token."""
+    if number is None:
+        return None
+    head = number.split(" ", 1)[0]
+    return head if head.isdigit() else None
+
+
+def street(raw: str | None) -> str | None:
+    """A street (and any further address line) folded to words."""
+    return None if raw is None else fold(raw) or None
+
+
+def residence(raw: str | None) -> str | None:
+    """Place of residence: as a place of birth (parenthetical remarks, text after a comma go)."""
+    return place(raw)
+
+
 _KH = re.compile(r"kh")
 _T_BEFORE_SIBILANT = re.compile(r"t+(?=s)")
 _SKELETON_MAP = str.maketrans({"c": "s", "z": "s", "w": "v", "h": None})

@@ -31,7 +31,7 @@ from pydantic import BaseModel, ValidationError
 
 from zichtbaar.encode import normalise
 from zichtbaar.encode.bloom import BloomEncoder
-from zichtbaar.encode.identity import Identity, bsn_was_invalid, identity
+from zichtbaar.encode.identity import Identity, address, bsn_was_invalid, identity
 from zichtbaar.encode.keys import LinkageKey
 from zichtbaar.encode.reader import read_table
 from zichtbaar.encode.schema import default_schema
@@ -57,7 +57,17 @@ from zichtbaar.standard.package import (
 
 CHUNK_ROWS = 10_000
 _ORG_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")  # as Manifest.organisation
-IDENTIFIER_COLUMNS = ("given_names", "surname", "date_of_birth", "place_of_birth", "bsn")
+IDENTIFIER_COLUMNS = (
+    "given_names",
+    "surname",
+    "date_of_birth",
+    "place_of_birth",
+    "bsn",
+    "street",
+    "house_number",
+    "postcode",
+    "residence",
+)
 
 _SOURCE_MODEL: dict[str, type[BaseModel]] = {
     "registrations": VictimSource,
@@ -69,6 +79,7 @@ _ARROW_TYPE = {
     "registration_date": pa.date32(),
     "event_date": pa.date32(),
     "bloom": pa.binary(),
+    "bloom_address": pa.binary(),
     "year": pa.int64(),
     "age": pa.int64(),
 }
@@ -297,6 +308,9 @@ class _RowEncoder:
         self.today = today
         self.tokeniser = Tokeniser(key)
         self.bloom = BloomEncoder(key, schema)
+        self.bloom_address = (
+            BloomEncoder(key, schema, "bloom_address") if schema.address_fields else None
+        )
         self.tokens = tuple(t for t in schema.tokens if t in TOKEN_COLUMNS)
 
     def encode_chunk(
@@ -325,6 +339,7 @@ class _RowEncoder:
                     src.bsn,
                     src.gender,
                     today=event_date,
+                    home=address(src.street, src.house_number, src.postcode, src.residence),
                 )
             except normalise.DateOfBirthError as exc:
                 issues.append(RowIssue(row, "date_of_birth", str(exc), "rejected"))
@@ -334,19 +349,24 @@ class _RowEncoder:
                     RowIssue(row, "bsn", "fails the 11-check; treated as missing", "warning")
                 )
             kept.append((src, person))
-        blooms = self.bloom.encode([p for _, p in kept])
+        people = [p for _, p in kept]
+        blooms = self.bloom.encode(people)
+        homes = self.bloom_address.encode(people) if self.bloom_address else [None] * len(people)
         rows = [
-            self._hub_row(src, person, bloom)
-            for (src, person), bloom in zip(kept, blooms, strict=True)
+            self._hub_row(src, person, bloom, home)
+            for (src, person), bloom, home in zip(kept, blooms, homes, strict=True)
         ]
         return rows, issues
 
-    def _hub_row(self, src: Any, person: Identity, bloom: bytes | None) -> dict[str, Any]:
+    def _hub_row(
+        self, src: Any, person: Identity, bloom: bytes | None, home: bytes | None
+    ) -> dict[str, Any]:
         tokens = self.tokeniser.tokens(person)
         values: dict[str, Any] = {
             name: tokens[name] if name in self.tokens else None for name in TOKEN_COLUMNS
         }
         values["bloom"] = bloom
+        values["bloom_address"] = home
         values["nationality_group"] = nationality_group(src.nationality)
         if self.kind == "registrations":
             values["age_group"] = _age_group(person, src.registration_date, src.age_group)

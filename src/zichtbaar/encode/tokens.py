@@ -11,6 +11,10 @@ small counts: the full date, the place with the full date, or a part of the date
 *together with a name key*, the sorted consonant skeletons of the name words. The parts keep what
 the linkage needs (a typo in the day, month or year; the place) for records whose names agree on
 their skeletons or whose dates agree.
+
+Schema 3.2 adds the address token: postcode and house number (its digits). An address is shared
+by the few people living there, so its counts are small too, except at shelters and other
+addresses many victims are registered at; what the hub learns from those is in docs/attacks.md.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ _PURPOSE = {
     "tok_name_md": "token/name_md",
     "tok_name_pob": "token/name_pob",
     "tok_pob_dob": "token/pob_dob",
+    "tok_address": "token/address",
 }
 
 
@@ -132,4 +137,7 @@ class Tokeniser:
             "tok_pob_dob": self.token("tok_pob_dob", f"{place}|{complete.isoformat()}")
             if place and complete
             else None,
+            "tok_address": self.token(
+                "tok_address", person.address.exact_key if person.address else None
+            ),
         }

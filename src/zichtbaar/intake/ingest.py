@@ -31,6 +31,7 @@ from zichtbaar.standard.package import EncodingSchema
 from zichtbaar.store.audit import append_audit
 from zichtbaar.store.engine import Store
 from zichtbaar.store.models import (
+    FILTER_COLUMNS,
     KEY_COLUMN_OF_KIND,
     RECORD_TABLE_OF_KIND,
     TOKEN_COLUMNS,
@@ -89,7 +90,7 @@ def _verify_against_store(conn: Connection, pkg: LoadedPackage, org: str) -> Non
                 "the package was encoded with a key id the hub does not know (or retired)"
             )
     elif m.kind != "suspects":
-        cols = [c for c in (*TOKEN_COLUMNS, "bloom") if c in pkg.table.column_names]
+        cols = [c for c in (*TOKEN_COLUMNS, *FILTER_COLUMNS) if c in pkg.table.column_names]
         if any(pkg.table.column(c).null_count < pkg.table.num_rows for c in cols):
             raise PackageError("the package holds encodings but names no key id")
 
@@ -295,7 +296,7 @@ def _ingest(
             for name, arr in taken.items():
                 if name in TOKEN_COLUMNS:
                     data[name] = _encrypt_column(store, name, arr)
-                elif name == "bloom":
+                elif name in FILTER_COLUMNS:
                     data[name] = [
                         None if v is None else store.cipher.seal_filter(v) for v in arr.to_pylist()
                     ]

@@ -17,7 +17,12 @@ import pyarrow.compute as pc
 from pydantic_core import PydanticUndefined
 
 from zichtbaar.standard.countries import NATIONALITY_GROUP_OF
-from zichtbaar.standard.models import RECORD_MODEL_OF_KIND, TOKEN_PATTERN, code_list_of_field
+from zichtbaar.standard.models import (
+    FILTER_COLUMNS,
+    RECORD_MODEL_OF_KIND,
+    TOKEN_PATTERN,
+    code_list_of_field,
+)
 
 CODE_LIST_OF_FIELD = code_list_of_field()
 """Which code list guards which coded field, read from the record models."""
@@ -154,18 +159,20 @@ def _check_int(name: str, col: pa.ChunkedArray, c: _Collector) -> pa.Array:
     return arr
 
 
-def _check_bloom(col: pa.ChunkedArray, c: _Collector, bloom_bytes: int | None) -> pa.Array:
+def _check_bloom(
+    name: str, col: pa.ChunkedArray, c: _Collector, bloom_bytes: int | None
+) -> pa.Array:
     arr = col.combine_chunks()
     if pa.types.is_null(arr.type):
         return pa.nulls(len(arr), pa.binary())
     if pa.types.is_large_binary(arr.type) or pa.types.is_fixed_size_binary(arr.type):
         arr = arr.cast(pa.binary())
     if not pa.types.is_binary(arr.type):
-        c.flag(_mask(pc.is_valid(arr)), "bloom", "must be binary")
+        c.flag(_mask(pc.is_valid(arr)), name, "must be binary")
         return pa.nulls(len(arr), pa.binary())
     if bloom_bytes is not None:
         wrong = pc.not_equal(pc.binary_length(arr), bloom_bytes)
-        c.flag(_mask(wrong), "bloom", f"must be {bloom_bytes} bytes long (the encoding's filter)")
+        c.flag(_mask(wrong), name, f"must be {bloom_bytes} bytes long (the encoding's filter)")
     return arr
 
 
@@ -184,8 +191,8 @@ def check_rows(
             arr = _check_date(name, col, c, today)
         elif name in INT_RANGES:
             arr = _check_int(name, col, c)
-        elif name == "bloom":
-            arr = _check_bloom(col, c, bloom_bytes)
+        elif name in FILTER_COLUMNS:
+            arr = _check_bloom(name, col, c, bloom_bytes)
         else:
             arr = _as_text(col, name, c)
             arr = _check_text_field(name, arr, c)

@@ -19,6 +19,7 @@ from zichtbaar.standard.codes import STANDARD_VERSION
 from zichtbaar.store.engine import Store
 from zichtbaar.store.hubkey import HubCipher
 from zichtbaar.store.models import (
+    FILTER_COLUMNS,
     TOKEN_COLUMNS,
     Organisation,
     Registration,
@@ -58,10 +59,11 @@ def _frame(
     for col in TOKEN_COLUMNS:
         if col in frame.columns:
             frame[col] = frame[col].map(lambda b: None if b is None else bytes(b).hex())
-    if "bloom" in frame.columns:
-        frame["bloom"] = frame["bloom"].map(
-            lambda b: None if b is None else cipher.open_filter(bytes(b))
-        )
+    for col in FILTER_COLUMNS:
+        if col in frame.columns:
+            frame[col] = frame[col].map(
+                lambda b: None if b is None else cipher.open_filter(bytes(b))
+            )
     for col in ("registration_date", "event_date"):
         if col in frame.columns:
             frame[col] = pd.to_datetime(frame[col]).dt.date

@@ -116,6 +116,10 @@ class VictimSource(_Strict):
     bsn: str | None = Field(
         None, description="Citizen service number, only for those who have one."
     )
+    street: str | None = Field(None, description="Street and any further address line.")
+    house_number: str | None = Field(None, description="House number with any addition.")
+    postcode: str | None = None
+    residence: str | None = Field(None, description="Place of residence (town or city).")
     gender: GenderCode = "unknown"
     nationality: NationalityCode = "XXX"
     age_group: AgeGroupCode = Field(
@@ -137,6 +141,10 @@ class RegisterSource(_Strict):
     date_of_birth: str | None = None
     place_of_birth: str | None = None
     bsn: str | None = None
+    street: str | None = Field(None, description="Street and any further address line.")
+    house_number: str | None = Field(None, description="House number with any addition.")
+    postcode: str | None = None
+    residence: str | None = Field(None, description="Place of residence (town or city).")
     gender: GenderCode = "unknown"
     nationality: NationalityCode = "XXX"
     dublin_status: DublinCode = "not_applicable"
@@ -165,7 +173,11 @@ class EncodedIdentity(_Strict):
     )
     tok_name_pob: Token | None = Field(None, description="Name key with place of birth.")
     tok_pob_dob: Token | None = Field(None, description="Place of birth with the whole date.")
+    tok_address: Token | None = Field(None, description="Postcode with house number (schema 3.2).")
     bloom: bytes | None = Field(None, description="Name Bloom filter, filter_bits/8 bytes.")
+    bloom_address: bytes | None = Field(
+        None, description="Address Bloom filter, filter_bits/8 bytes (schema 3.2)."
+    )
 
 
 TOKEN_COLUMNS: tuple[str, ...] = tuple(
@@ -173,6 +185,11 @@ TOKEN_COLUMNS: tuple[str, ...] = tuple(
 )
 """The token columns of the current encoding schema, in order: the one list the encoder, the
 intake, the store and the linkage share."""
+
+FILTER_COLUMNS: tuple[str, ...] = tuple(
+    f for f in EncodedIdentity.model_fields if f.startswith("bloom")
+)
+"""The Bloom filter columns: the name filter and (schema 3.2) the address filter."""
 
 
 class VictimRegistration(EncodedIdentity):

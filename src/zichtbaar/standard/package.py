@@ -25,7 +25,7 @@ DATA_FILE = "data.parquet"
 MANIFEST_FILE = "manifest.json"
 ENCODING_FILE = "encoding.json"
 
-ENCODING_SCHEMA_VERSION = "3.1"
+ENCODING_SCHEMA_VERSION = "3.2"
 
 
 class BloomFieldSpec(BaseModel):
@@ -48,6 +48,11 @@ class EncodingSchema(BaseModel):
         1024, ge=64, le=8192, description="Length of the Bloom filter in bits."
     )
     fields: tuple[BloomFieldSpec, ...]
+    address_fields: tuple[BloomFieldSpec, ...] = Field(
+        (),
+        description="Fields of the address filter (schema 3.2), a second filter of filter_bits "
+        "under keys of its own; none: no address filter.",
+    )
     hardening: Literal["none", "balance", "xor_fold", "rule90", "bit_flip"] = "bit_flip"
     hardening_params: dict[str, float | str] = Field(default_factory=dict)
     tokens: tuple[str, ...] = Field(description="Names of the token columns this schema produces.")

@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # token columns are stored AES-SIV encrypted under the hub key
+from zichtbaar.standard.models import FILTER_COLUMNS as FILTER_COLUMNS
 from zichtbaar.standard.models import TOKEN_COLUMNS as TOKEN_COLUMNS
 
 
@@ -137,7 +138,9 @@ class _Encoded:
     tok_name_md: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     tok_name_pob: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     tok_pob_dob: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    tok_address: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     bloom: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    bloom_address: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
 
 
 class Registration(_Versioned, _Encoded, Base):

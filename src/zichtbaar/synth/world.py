@@ -41,8 +41,15 @@ from zichtbaar.synth.registers import (
 from zichtbaar.synth.reporters import ORGANISATIONS, detect, legal_bases
 from zichtbaar.synth.suspects import build_suspects
 
-VICTIM_COLUMNS: tuple[str, ...] = tuple(VictimSource.model_fields)
-REGISTER_COLUMNS: tuple[str, ...] = tuple(RegisterSource.model_fields)
+ADDRESS_COLUMNS = ("street", "house_number", "postcode", "residence")
+"""The world simulates no addresses (optional in the standard): its files leave the columns out,
+as an organisation without addresses may."""
+VICTIM_COLUMNS: tuple[str, ...] = tuple(
+    f for f in VictimSource.model_fields if f not in ADDRESS_COLUMNS
+)
+REGISTER_COLUMNS: tuple[str, ...] = tuple(
+    f for f in RegisterSource.model_fields if f not in ADDRESS_COLUMNS
+)
 STEPS = ("names", "population", "detection", "reporter records", "registers", "suspects", "truth")
 BSN_SHARE_INVESTIGATIVE = 0.95
 BSN_SHARE_OTHER = 0.6
