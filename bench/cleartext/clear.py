@@ -6,7 +6,7 @@ there. The model uses splink's comparison library (Jaro-Winkler and Damerau-Leve
 the names, a name-order-swap level, a day/month-swap level on the date of birth), blocks on BSN,
 date of birth, surname + year and the first three letters of both names, trains u by random
 sampling and m by EM (no labels) and clusters (connected components) at the default threshold
-of ``LinkModel`` (0.8). One level was added after a look at the misses at 10,000 registrations:
+of ``LinkModel`` (0.6). One level was added after a look at the misses at 10,000 registrations:
 Jaro-Winkler >= 0.7 on both names, for transliteration variants (recall 0.946 -> 0.957).
 """
 

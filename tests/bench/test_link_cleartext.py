@@ -14,6 +14,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from zichtbaar.link.model import LinkModel
+
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 
 
@@ -55,7 +57,7 @@ def test_quick_run_links_both_sides_sensibly_and_writes_every_field(tmp_path: Pa
     assert clear["accuracy"]["f1"] > 0.95
     assert payload["machine"]["versions"]["splink"]
     assert len(payload["source"]["encode_link_sha256"]) == 64
-    assert payload["source"]["link_model"]["threshold"] == 0.8
+    assert payload["source"]["link_model"]["threshold"] == LinkModel().threshold
     assert {m["name"] for m in payload["measurements"]} == {
         "clear prepare",
         "clear link",

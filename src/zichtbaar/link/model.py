@@ -3,7 +3,8 @@
 Comparisons use what organisations send: exact HMAC tokens (BSN, name + date of birth, date of
 birth and its day/month-swapped twin, and since encoding schema 3.0 two date parts or the place
 of birth together with the name key), the Dice similarity of the hardened name filters at several
-levels, and the coded gender. The filter holds the name only (as one bag of words plus its
+levels, the address filter's Dice and the address token where organisations send an address
+(schema 3.2), and the coded gender. The name filter holds the name only (as one bag of words plus its
 transliteration skeleton), so date, place and gender are each counted once, by their own
 comparison. Blocking joins on tokens and on LSH bands of the filters (``lsh.py``). u comes from
 random sampling, m from EM: no labels.
@@ -29,18 +30,12 @@ from splink.internals.splink_dataframe import SplinkDataFrame
 
 from zichtbaar.link.dialect import DUCKDB, Dialect
 from zichtbaar.link.lsh import LshConfig, band_keys
+from zichtbaar.standard.models import FILTER_COLUMNS
 from zichtbaar.standard.models import TOKEN_COLUMNS as TOKEN_COLUMNS
 
-RECORD_COLUMNS = (
-    *TOKEN_COLUMNS,
-    "bloom_bits",
-    "bloom_n",
-    "gender",
-    "lsh",
-    "lsh_0",
-    "lsh_1",
-    "lsh_partners",
-)
+ENCODED_COLUMNS = (*TOKEN_COLUMNS, *FILTER_COLUMNS)
+"""What a record source hands ``prepare_records`` besides ``id`` and ``gender``."""
+
 
 for _name in ("splink", "splink.internals"):
     # splink logs SQL at INFO and untrainable levels at WARNING; the quality tables report both
@@ -51,9 +46,14 @@ for _name in ("splink", "splink.internals"):
 class LinkModel:
     """Settings of the linkage model; every default is documented in docs/linkage.md."""
 
-    threshold: float = 0.8
+    threshold: float = 0.6
     """Match probability at or above which two registrations are the same person (chosen on
-    realistic encoded worlds for the best pairwise F1 at precision >= 0.99; docs/linkage.md)."""
+    realistic encoded worlds for the best pairwise F1 at precision >= 0.99; docs/linkage.md).
+    0.8 until schema 3.2: since the partner lists and the estimated u of the place, 0.6 keeps
+    the precision of the demo world (0.9939) and of 1 M registrations (0.9972) and finds 7 more
+    true pairs of the demo's 4,166 (FEBRL4 with addresses: 0.992 against 0.987). Not 0.65: a
+    small world's pairs of one name without a date pile up at 0.64-0.67, and the engines, each
+    sampling its own u, put that pile on either side of it."""
     register_threshold: float = 0.9
     """Match probability at or above which a register event belongs to a person (most register
     events belong to people who are not victims, many of them look-alikes: docs/linkage.md)."""
@@ -64,7 +64,12 @@ class LinkModel:
     chained look-alikes into one person (synthetic world: precision 0.985 against 0.992)."""
     dice_levels: tuple[float, ...] = (0.93, 0.86, 0.78, 0.68, 0.58, 0.45)
     """Levels of the Dice similarity of the name filters, strictest first."""
+    address_levels: tuple[float, ...] = (0.9, 0.8, 0.7, 0.6, 0.5)
+    """Levels of the Dice similarity of the address filters (schema 3.2), strictest first."""
     lsh: LshConfig = field(default_factory=LshConfig)
+    address_lsh: LshConfig = field(default_factory=lambda: LshConfig(bits_per_band=16))
+    """Bands of the address filters: pairs sharing one, with similar addresses and names at the
+    lowest Dice level, are LSH partners whatever their dates (``add_lsh_partners``)."""
     prior_recall: float = 0.7
     """Assumed recall of the exact-key rules used to estimate the prior match probability."""
     place_u: float = 0.03
@@ -87,7 +92,11 @@ class LinkModel:
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in data.items() if k in known}
         values["dice_levels"] = tuple(values["dice_levels"])
+        if "address_levels" in values:
+            values["address_levels"] = tuple(values["address_levels"])
         values["lsh"] = LshConfig(**values["lsh"])
+        if "address_lsh" in values:
+            values["address_lsh"] = LshConfig(**values["address_lsh"])
         return cls(**values)
 
 
@@ -110,6 +119,7 @@ YEAR_MONTH = "same name key, year and month"
 YEAR_DAY = "same name key, year and day"
 MONTH_DAY = "same name key, month and day"
 SAME_PLACE = "same place"
+SAME_ADDRESS = "same postcode and number, similar address"
 
 
 def comparisons(model: LinkModel, dialect: Dialect = DUCKDB) -> list[dict[str, Any]]:
@@ -182,6 +192,35 @@ def comparisons(model: LinkModel, dialect: Dialect = DUCKDB) -> list[dict[str, A
             {"sql_condition": "ELSE", "label_for_charts": "different"},
         ],
     }
+    # The address (schema 3.2): postcode and house number agreeing exactly, then the Dice levels
+    # of the address filters. Organisations without addresses send none: the null level.
+    address_dice = dialect.dice_prepared(
+        "address_bits_l", "address_bits_r", "address_n_l", "address_n_r"
+    )
+    address = {
+        "output_column_name": "address",
+        "comparison_levels": [
+            {
+                "sql_condition": "address_bits_l IS NULL OR address_bits_r IS NULL",
+                "label_for_charts": "missing",
+                "is_null_level": True,
+            },
+            {
+                "sql_condition": f"tok_address_l = tok_address_r AND {address_dice} >= "
+                f"{model.address_levels[len(model.address_levels) // 2]}",
+                "label_for_charts": SAME_ADDRESS,
+            },
+            {
+                "sql_condition": "tok_address_l = tok_address_r",
+                "label_for_charts": "same postcode and number",
+            },
+            *(
+                {"sql_condition": f"{address_dice} >= {t}", "label_for_charts": f"Dice >= {t}"}
+                for t in model.address_levels
+            ),
+            {"sql_condition": "ELSE", "label_for_charts": "dissimilar"},
+        ],
+    }
     gender = {
         "output_column_name": "gender",
         "comparison_levels": [
@@ -201,6 +240,7 @@ def comparisons(model: LinkModel, dialect: Dialect = DUCKDB) -> list[dict[str, A
         dob,
         {"output_column_name": "bloom", "comparison_levels": dice_levels},
         pob,
+        address,
         gender,
     ]
 
@@ -240,7 +280,7 @@ keys, 0.921-0.927)."""
 
 def blocking_rules(model: LinkModel, dialect: Dialect = DUCKDB, date_pairs: int = 0) -> list[Any]:
     """Token equality, the name key with part of the date (a typo in the other part) or with the
-    place (no date), LSH partners (a date missing), then the same and the swapped date for
+    place (no date), the address token (postcode and house number), LSH partners (a date missing), then the same and the swapped date for
     plausible pairs (``plausible_pair``).
 
     The order is for speed: splink excludes each earlier rule's pairs from a later rule by
@@ -259,6 +299,7 @@ def blocking_rules(model: LinkModel, dialect: Dialect = DUCKDB, date_pairs: int 
         block_on("tok_name_yd"),
         block_on("tok_name_md"),
         block_on("tok_name_pob"),
+        block_on("tok_address"),
         CustomRule(LSH_RULE, arrays_to_explode=["lsh_partners"]),
         CustomRule(f"l.tok_dob = r.tok_dob{plausible} AND {not_partners}"),
         CustomRule(f"l.tok_dob = r.tok_dob_swapped{plausible} AND {not_partners}"),
@@ -294,13 +335,22 @@ def prepare_records(
     """Create table ``out`` (id, tokens, prepared filter, gender, LSH band keys and, unless
     ``partners`` is false, the LSH partners within ``out``) from a query.
 
-    ``source_sql`` must yield ``id``, the token columns, ``bloom`` and ``gender``. Records to be
+    ``source_sql`` must yield ``id``, the ``ENCODED_COLUMNS`` and ``gender``. Records to be
     linked to another table get their partners across both (``add_lsh_partners``) instead.
     """
     tokens = ", ".join(TOKEN_COLUMNS)
-    table: pa.Table = con.sql(f"SELECT id, bloom FROM ({source_sql}) ORDER BY id").to_arrow_table()
+    table: pa.Table = con.sql(
+        f"SELECT id, bloom, bloom_address FROM ({source_sql}) ORDER BY id"
+    ).to_arrow_table()
     con.register(
-        "lsh_keys", pa.table({"id": table["id"], "lsh": band_keys(table["bloom"], model.lsh)})
+        "lsh_keys",
+        pa.table(
+            {
+                "id": table["id"],
+                "lsh": band_keys(table["bloom"], model.lsh),
+                "address_lsh": address_band_keys(table["bloom_address"], model),
+            }
+        ),
     )
     con.execute(
         f"""
@@ -308,7 +358,9 @@ def prepare_records(
         SELECT s.id, {tokens},
                {dialect.bloom_bits("s.bloom")} AS bloom_bits,
                {dialect.bloom_count("s.bloom")} AS bloom_n,
-               s.gender, b.lsh, b.lsh[1] AS lsh_0, b.lsh[2] AS lsh_1
+               {dialect.bloom_bits("s.bloom_address")} AS address_bits,
+               {dialect.bloom_count("s.bloom_address")} AS address_n,
+               s.gender, b.lsh, b.lsh[1] AS lsh_0, b.lsh[2] AS lsh_1, b.address_lsh
         FROM ({source_sql}) s JOIN lsh_keys b USING (id)
         """
     )
@@ -317,10 +369,22 @@ def prepare_records(
         add_lsh_partners(con, [out], model)
 
 
+def address_band_keys(filters: pa.ChunkedArray | pa.Array, model: LinkModel) -> pa.Array:
+    """Band keys of the address filters (empty lists where there is none)."""
+    array = filters.combine_chunks() if isinstance(filters, pa.ChunkedArray) else filters
+    if pa.types.is_null(array.type):  # no organisation sent an address
+        array = pa.nulls(len(array), pa.binary())
+    return band_keys(array, model.address_lsh)
+
+
 def add_lsh_partners(con: duckdb.DuckDBPyConnection, tables: list[str], model: LinkModel) -> None:
     """Give every record of ``tables`` the ids of its LSH partners (``lsh_partners``): the
-    records it shares a band with where one of the two lacks a date, and whose names reach the
-    lowest Dice level (``LSH_RULE``).
+    records it shares a name band with where one of the two lacks a date, and whose names reach
+    the lowest Dice level (``LSH_RULE``); and, where organisations send addresses (schema 3.2),
+    the records it shares an address band with whose addresses reach the lowest address level
+    and whose names the lowest Dice level (or a name is missing), whatever the dates: on FEBRL4
+    most true pairs that no token found had typos in both the date and the name key but one
+    address (docs/linkage.md).
 
     The bands are joined here, from the undated side only, instead of in splink: an exploded
     band rule makes splink join every record's 64 bands with every other's and only then drop
@@ -333,9 +397,14 @@ def add_lsh_partners(con: duckdb.DuckDBPyConnection, tables: list[str], model: L
     the union of ``tables``, so a link between two tables sees partners across them.
     """
     union = " UNION ALL ".join(
-        f"SELECT id, lsh, tok_dob IS NULL AS undated, bloom_bits, bloom_n FROM {t}" for t in tables
+        f"SELECT id, lsh, address_lsh, tok_dob IS NULL AS undated, bloom_bits, bloom_n, "
+        f"address_bits, address_n FROM {t}"
+        for t in tables
     )
     dice = DUCKDB.dice_prepared("x.bloom_bits", "y.bloom_bits", "x.bloom_n", "y.bloom_n")
+    address_dice = DUCKDB.dice_prepared(
+        "x.address_bits", "y.address_bits", "x.address_n", "y.address_n"
+    )
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE lsh_lists AS
@@ -346,10 +415,22 @@ def add_lsh_partners(con: duckdb.DuckDBPyConnection, tables: list[str], model: L
             FROM bands u JOIN bands o ON u.k = o.k AND u.id <> o.id
             WHERE u.undated
         ),
+        address_bands AS (
+            SELECT id, unnest(address_lsh) AS k FROM recs WHERE len(address_lsh) > 0
+        ),
+        address_candidates AS (
+            SELECT DISTINCT u.id AS a, o.id AS b
+            FROM address_bands u JOIN address_bands o ON u.k = o.k AND u.id < o.id
+        ),
         pairs AS (
             SELECT c.a, c.b FROM candidates c
             JOIN recs x ON x.id = c.a JOIN recs y ON y.id = c.b
             WHERE {dice} >= {min(model.dice_levels)}
+            UNION
+            SELECT c.a, c.b FROM address_candidates c
+            JOIN recs x ON x.id = c.a JOIN recs y ON y.id = c.b
+            WHERE {address_dice} >= {min(model.address_levels)}
+              AND coalesce({dice} >= {min(model.dice_levels)}, true)
         )
         SELECT id, list(DISTINCT partner) AS partners
         FROM (SELECT a AS id, b AS partner FROM pairs UNION ALL SELECT b, a FROM pairs)
@@ -465,14 +546,21 @@ def estimate_place_u(
 
 
 def local_prepared_table(con: duckdb.DuckDBPyConnection, records: pa.Table, out: str) -> None:
-    """Table ``out`` in ``con``: the columns of ``records`` with its raw ``bloom`` prepared
-    (``bloom_bits``, ``bloom_n``), for the DuckDB steps other engines borrow (LSH partners,
-    u of the place)."""
+    """Table ``out`` in ``con``: the columns of ``records`` with its raw ``bloom`` (and any
+    ``bloom_address``) prepared (``bloom_bits``, ``bloom_n``, ``address_bits``, ``address_n``),
+    for the DuckDB steps other engines borrow (LSH partners, u of the place)."""
     con.register(f"{out}_raw", records)
+    address = (
+        f", {DUCKDB.bloom_bits('bloom_address')} AS address_bits, "
+        f"{DUCKDB.bloom_count('bloom_address')} AS address_n"
+        if "bloom_address" in records.column_names
+        else ""
+    )
+    excluded = "bloom, bloom_address" if address else "bloom"
     con.execute(
-        f"CREATE TABLE {out} AS SELECT * EXCLUDE (bloom), "
-        f"{DUCKDB.bloom_bits('bloom')} AS bloom_bits, {DUCKDB.bloom_count('bloom')} AS bloom_n "
-        f"FROM {out}_raw"
+        f"CREATE TABLE {out} AS SELECT * EXCLUDE ({excluded}), "
+        f"{DUCKDB.bloom_bits('bloom')} AS bloom_bits, {DUCKDB.bloom_count('bloom')} AS bloom_n"
+        f"{address} FROM {out}_raw"
     )
     con.unregister(f"{out}_raw")
 

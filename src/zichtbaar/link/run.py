@@ -24,7 +24,7 @@ import pyarrow as pa
 from zichtbaar.errors import LinkError
 from zichtbaar.link.clusters import carry_over_ids, cluster_ids
 from zichtbaar.link.model import (
-    TOKEN_COLUMNS,
+    ENCODED_COLUMNS,
     LinkModel,
     Trained,
     add_lsh_partners,
@@ -34,6 +34,7 @@ from zichtbaar.link.model import (
 )
 from zichtbaar.link.quality import write_quality
 from zichtbaar.standard.codes import REPORTER_TYPES
+from zichtbaar.standard.models import FILTER_COLUMNS
 from zichtbaar.types import RunId
 
 DUCKDB_MEMORY_LIMIT = "5GB"
@@ -184,13 +185,13 @@ RUN_TABLES = (
 ENGINES = ("duckdb", "spark")
 
 
-def _train_on_spark(con: duckdb.DuckDBPyConnection, model: LinkModel, tokens: str) -> Trained:
+def _train_on_spark(con: duckdb.DuckDBPyConnection, model: LinkModel, encoded: str) -> Trained:
     """Train and score the dedupe on Spark; hand the result back as a DuckDB ``Trained``."""
     # Imported here: pyspark (and Java) are only needed by those who choose the Spark engine.
     from zichtbaar.link.spark import as_duckdb_trained, train_and_predict_spark
 
     records = con.sql(
-        f"SELECT registration_id AS id, {tokens}, bloom, gender FROM registrations"
+        f"SELECT registration_id AS id, {encoded}, gender FROM registrations"
     ).to_arrow_table()
     result = train_and_predict_spark(records, model, "dedupe_only")
     return as_duckdb_trained(con, ["link_records"], result, model)
@@ -204,8 +205,18 @@ def _persist(con: duckdb.DuckDBPyConnection, db: Path) -> None:
 
 
 def _load(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> None:
-    if path.exists():
-        con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet(?)", [str(path)])
+    """Table ``name`` from a snapshot file; encoded columns it lacks (a snapshot written before
+    schema 3.2 has no address) are added empty, so older snapshots still link."""
+    if not path.exists():
+        return
+    con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet(?)", [str(path)])
+    if name == "suspects":
+        return
+    present = {row[0] for row in con.execute(f"DESCRIBE {name}").fetchall()}
+    for column in ENCODED_COLUMNS:
+        if column not in present:
+            kind = "BLOB" if column in FILTER_COLUMNS else "VARCHAR"
+            con.execute(f"ALTER TABLE {name} ADD COLUMN {column} {kind}")
 
 
 def _link(
@@ -227,17 +238,17 @@ def _link(
         ("suspects", "case_id VARCHAR, year INTEGER, form VARCHAR"),
     ):
         con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({cols})")
-    tokens = ", ".join(TOKEN_COLUMNS)
+    encoded = ", ".join(ENCODED_COLUMNS)
 
     # 1. dedupe registrations into persons (splink), cluster at the model's threshold
     prepare_records(
         con,
-        f"SELECT registration_id AS id, {tokens}, bloom, gender FROM registrations",
+        f"SELECT registration_id AS id, {encoded}, gender FROM registrations",
         "link_records",
         model,
     )
     if previous_model is None and engine == "spark":
-        trained = _train_on_spark(con, model, tokens)
+        trained = _train_on_spark(con, model, encoded)
     elif previous_model is None:
         trained = train_and_predict(con, ["link_records"], model, "dedupe_only")
     else:
@@ -336,7 +347,7 @@ def _link(
         prepare_records(
             con,
             f"""
-            SELECT rp.person_id || '|' || g.registration_id AS id, {tokens}, g.bloom, g.gender
+            SELECT rp.person_id || '|' || g.registration_id AS id, {encoded}, g.gender
             FROM registrations g JOIN registration_person rp USING (registration_id)
             JOIN persons p USING (person_id)
             WHERE g.legal_basis <> 'none' AND NOT p.statistics_only
@@ -347,7 +358,7 @@ def _link(
         )
         prepare_records(
             con,
-            f"SELECT event_id AS id, {tokens}, bloom, gender FROM register_events",
+            f"SELECT event_id AS id, {encoded}, gender FROM register_events",
             "link_events",
             model,
             partners=False,
@@ -374,7 +385,7 @@ def _link(
             "CREATE TABLE event_pairs (l_id VARCHAR, r_id VARCHAR, match_probability DOUBLE,"
             " match_weight DOUBLE)"
         )
-    excluded = ", ".join(("event_id", "org", "event_type", "event_date", "bloom", *TOKEN_COLUMNS))
+    excluded = ", ".join(("event_id", "org", "event_type", "event_date", *ENCODED_COLUMNS))
     con.execute(
         f"""
         CREATE TABLE person_events AS

@@ -41,6 +41,7 @@ from zichtbaar.link.model import (
     LinkModel,
     Trained,
     add_lsh_partners,
+    address_band_keys,
     estimate_place_u_of_records,
     local_prepared_table,
     settings,
@@ -199,13 +200,28 @@ def _band_columns(keys: pa.Array, valid: pa.Array, model: LinkModel, n: int) -> 
 
 
 def _lsh_partners(
-    ids: pa.Array, tok_dob: pa.Array, bloom: pa.Array, keys: pa.Array, model: LinkModel
+    ids: pa.Array,
+    tok_dob: pa.Array,
+    bloom: pa.Array,
+    keys: pa.Array,
+    address: pa.Array,
+    model: LinkModel,
 ) -> pa.Array:
     """``model.add_lsh_partners`` on the records (an in-process DuckDB), in the records' order."""
     con = duckdb.connect()
     try:
         rn = pa.array(np.arange(len(ids), dtype=np.int64))
-        rows = pa.table({"id": ids, "tok_dob": tok_dob, "bloom": bloom, "lsh": keys, "rn": rn})
+        rows = pa.table(
+            {
+                "id": ids,
+                "tok_dob": tok_dob,
+                "bloom": bloom,
+                "bloom_address": address,
+                "lsh": keys,
+                "address_lsh": address_band_keys(address, model),
+                "rn": rn,
+            }
+        )
         local_prepared_table(con, rows, "partner_records")
         add_lsh_partners(con, ["partner_records"], model)
         out = con.sql("SELECT lsh_partners FROM partner_records ORDER BY rn").to_arrow_table()
@@ -217,12 +233,18 @@ def _lsh_partners(
 def prepare_spark_records(
     spark: SparkSession, records: pa.Table, model: LinkModel, view: str
 ) -> DataFrame:
-    """Temp view ``view`` of id, tokens, prepared filter (``array<bigint>``), popcount, gender
-    and band keys, from a table of ``id``, the token columns, ``bloom`` and ``gender``."""
+    """Temp view ``view`` of id, tokens, prepared filters (``array<bigint>``), popcounts, gender
+    and band keys, from a table of ``id``, the token columns, ``bloom``, ``gender`` and, if any,
+    ``bloom_address``."""
     missing = {"id", *TOKEN_COLUMNS, "bloom", "gender"} - set(records.column_names)
     if missing:
         raise LinkError(f"records lack column(s): {', '.join(sorted(missing))}")
     bloom = records["bloom"].combine_chunks().cast(pa.binary())
+    address = (
+        records["bloom_address"].combine_chunks().cast(pa.binary())
+        if "bloom_address" in records.column_names
+        else pa.nulls(records.num_rows, pa.binary())
+    )
     keys = band_keys(bloom, model.lsh)
     ids = pc.cast(records["id"], pa.string())
     base = pa.table(
@@ -230,10 +252,11 @@ def prepare_spark_records(
             "id": ids,
             **{c: pc.cast(records[c], pa.string()) for c in TOKEN_COLUMNS},
             "bloom": bloom,
+            "bloom_address": address,
             "gender": pc.cast(records["gender"], pa.string()),
             "lsh": keys,
             **_band_columns(keys, bloom.is_valid(), model, 2),
-            "lsh_partners": _lsh_partners(ids, records["tok_dob"], bloom, keys, model),
+            "lsh_partners": _lsh_partners(ids, records["tok_dob"], bloom, keys, address, model),
         }
     )
     raw = f"{view}_raw"
@@ -241,7 +264,9 @@ def prepare_spark_records(
     tokens = ", ".join(TOKEN_COLUMNS)
     frame = spark.sql(
         f"SELECT id, {tokens}, {SPARK.bloom_bits('bloom')} AS bloom_bits, "
-        f"{SPARK.bloom_count('bloom')} AS bloom_n, gender, lsh, lsh_0, lsh_1, lsh_partners "
+        f"{SPARK.bloom_count('bloom')} AS bloom_n, "
+        f"{SPARK.bloom_bits('bloom_address')} AS address_bits, "
+        f"{SPARK.bloom_count('bloom_address')} AS address_n, gender, lsh, lsh_0, lsh_1, lsh_partners "
         f"FROM {raw}"
     ).cache()
     frame.createOrReplaceTempView(view)
