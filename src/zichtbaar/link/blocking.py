@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from zichtbaar.errors import LinkError
 from zichtbaar.link.evaluate import groups
-from zichtbaar.link.model import ENCODED_COLUMNS, LinkModel, prepare_records
+from zichtbaar.link.model import COMPARED_COLUMNS, LinkModel, prepare_records
 from zichtbaar.link.run import MODEL_FILE, RUN_DB
 
 
@@ -81,10 +81,10 @@ def blocking_recall(run_dir: Path, truth: Mapping[str, str]) -> BlockingRecall:
         con.execute(f"ATTACH '{run_dir / RUN_DB}' AS run (READ_ONLY)")
         stored = con.execute("SELECT value FROM run.link_quality WHERE key = 'model'").fetchall()
         model = LinkModel.from_dict(json.loads(stored[0][0])) if stored else LinkModel()
-        encoded = ", ".join(ENCODED_COLUMNS)
+        compared = ", ".join(COMPARED_COLUMNS)
         prepare_records(
             con,
-            f"SELECT registration_id AS id, {encoded}, gender FROM run.registrations",
+            f"SELECT registration_id AS id, {compared} FROM run.registrations",
             "blocking_records",
             model,
         )

@@ -34,7 +34,14 @@ from zichtbaar.standard.models import FILTER_COLUMNS
 from zichtbaar.standard.models import TOKEN_COLUMNS as TOKEN_COLUMNS
 
 ENCODED_COLUMNS = (*TOKEN_COLUMNS, *FILTER_COLUMNS)
-"""What a record source hands ``prepare_records`` besides ``id`` and ``gender``."""
+"""The encodings of a record: its tokens and filters."""
+
+UNKNOWN_NATIONALITY_GROUP = "STATELESS_UNKNOWN"
+"""The nationality group of "unknown" (and of stateless people, whom it cannot tell apart)."""
+
+COMPARED_COLUMNS = (*ENCODED_COLUMNS, "gender", "nationality_group")
+"""What a record source hands ``prepare_records`` besides ``id``: the encodings and the two
+coded attributes the model compares."""
 
 
 for _name in ("splink", "splink.internals"):
@@ -123,7 +130,7 @@ SAME_ADDRESS = "same postcode and number, similar address"
 
 
 def comparisons(model: LinkModel, dialect: Dialect = DUCKDB) -> list[dict[str, Any]]:
-    """splink comparisons on tokens, name-filter Dice and gender."""
+    """splink comparisons on tokens, filter Dice, gender and nationality group."""
     dice = dialect.dice_prepared("bloom_bits_l", "bloom_bits_r", "bloom_n_l", "bloom_n_r")
     dice_levels: list[dict[str, Any]] = [
         {
@@ -234,6 +241,28 @@ def comparisons(model: LinkModel, dialect: Dialect = DUCKDB) -> list[dict[str, A
             {"sql_condition": "ELSE", "label_for_charts": "different"},
         ],
     }
+    # The nationality group (the issue's comparison list) counts only when it differs: agreement
+    # gets weight 0 after training (``_neutral_agreement``). Look-alike names come with one
+    # nationality far more often than random pairs do, so "same" with u from random pairs
+    # counted the name twice (demo world: dedupe precision 0.972 against 0.994 at 0.6).
+    # "Unknown" (and stateless) is the null level.
+    nationality = {
+        "output_column_name": "nationality",
+        "comparison_levels": [
+            {
+                "sql_condition": "nationality_group_l IS NULL OR nationality_group_r IS NULL "
+                f"OR nationality_group_l = '{UNKNOWN_NATIONALITY_GROUP}' "
+                f"OR nationality_group_r = '{UNKNOWN_NATIONALITY_GROUP}'",
+                "label_for_charts": "missing",
+                "is_null_level": True,
+            },
+            {
+                "sql_condition": "nationality_group_l = nationality_group_r",
+                "label_for_charts": "same",
+            },
+            {"sql_condition": "ELSE", "label_for_charts": "different"},
+        ],
+    }
     return [
         _exact("bsn", "tok_bsn", "same BSN"),
         _exact("name_dob", "tok_name_dob", "same name and date"),
@@ -242,6 +271,7 @@ def comparisons(model: LinkModel, dialect: Dialect = DUCKDB) -> list[dict[str, A
         pob,
         address,
         gender,
+        nationality,
     ]
 
 
@@ -332,10 +362,10 @@ def prepare_records(
     *,
     partners: bool = True,
 ) -> None:
-    """Create table ``out`` (id, tokens, prepared filter, gender, LSH band keys and, unless
+    """Create table ``out`` (id, tokens, prepared filters, coded attributes, LSH band keys and, unless
     ``partners`` is false, the LSH partners within ``out``) from a query.
 
-    ``source_sql`` must yield ``id``, the ``ENCODED_COLUMNS`` and ``gender``. Records to be
+    ``source_sql`` must yield ``id`` and the ``COMPARED_COLUMNS``. Records to be
     linked to another table get their partners across both (``add_lsh_partners``) instead.
     """
     tokens = ", ".join(TOKEN_COLUMNS)
@@ -360,7 +390,7 @@ def prepare_records(
                {dialect.bloom_count("s.bloom")} AS bloom_n,
                {dialect.bloom_bits("s.bloom_address")} AS address_bits,
                {dialect.bloom_count("s.bloom_address")} AS address_n,
-               s.gender, b.lsh, b.lsh[1] AS lsh_0, b.lsh[2] AS lsh_1, b.address_lsh
+               s.gender, s.nationality_group, b.lsh, b.lsh[1] AS lsh_0, b.lsh[2] AS lsh_1, b.address_lsh
         FROM ({source_sql}) s JOIN lsh_keys b USING (id)
         """
     )
@@ -582,6 +612,20 @@ def with_place_u(model: LinkModel, estimate: float | None) -> LinkModel:
     return model if estimate is None else replace(model, place_u=estimate)
 
 
+NEUTRAL_AGREEMENT = (("nationality", "same"),)
+"""Levels whose agreement is no evidence beyond the other comparisons (weight 0: u = m)."""
+
+
+def _neutral_agreement(linker: Linker) -> None:
+    """Give the ``NEUTRAL_AGREEMENT`` levels weight 0; their comparison still counts when the
+    values differ."""
+    for comparison in linker._settings_obj.comparisons:  # splink has no public setter
+        for level in comparison.comparison_levels:
+            key = (comparison.output_column_name, level.label_for_charts)
+            if key in NEUTRAL_AGREEMENT and level.m_probability is not None:
+                level.u_probability = level.m_probability
+
+
 def _derive_name_keyed_u(linker: Linker, model: LinkModel) -> None:
     """Set u of the name-keyed levels, which random sampling cannot estimate.
 
@@ -689,6 +733,7 @@ def train(
                     continue
     _derive_name_keyed_u(linker, model)  # splink re-pools u from its training records after EM
     _floor_probabilities(linker, max(model.m_floor, M_U_FLOOR))
+    _neutral_agreement(linker)
 
 
 def train_and_predict(

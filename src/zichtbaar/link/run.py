@@ -24,6 +24,7 @@ import pyarrow as pa
 from zichtbaar.errors import LinkError
 from zichtbaar.link.clusters import carry_over_ids, cluster_ids
 from zichtbaar.link.model import (
+    COMPARED_COLUMNS,
     ENCODED_COLUMNS,
     LinkModel,
     Trained,
@@ -185,13 +186,13 @@ RUN_TABLES = (
 ENGINES = ("duckdb", "spark")
 
 
-def _train_on_spark(con: duckdb.DuckDBPyConnection, model: LinkModel, encoded: str) -> Trained:
+def _train_on_spark(con: duckdb.DuckDBPyConnection, model: LinkModel, compared: str) -> Trained:
     """Train and score the dedupe on Spark; hand the result back as a DuckDB ``Trained``."""
     # Imported here: pyspark (and Java) are only needed by those who choose the Spark engine.
     from zichtbaar.link.spark import as_duckdb_trained, train_and_predict_spark
 
     records = con.sql(
-        f"SELECT registration_id AS id, {encoded}, gender FROM registrations"
+        f"SELECT registration_id AS id, {compared} FROM registrations"
     ).to_arrow_table()
     result = train_and_predict_spark(records, model, "dedupe_only")
     return as_duckdb_trained(con, ["link_records"], result, model)
@@ -238,17 +239,18 @@ def _link(
         ("suspects", "case_id VARCHAR, year INTEGER, form VARCHAR"),
     ):
         con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({cols})")
-    encoded = ", ".join(ENCODED_COLUMNS)
+    compared = ", ".join(COMPARED_COLUMNS)
+    qualified = ", ".join(f"g.{c}" for c in COMPARED_COLUMNS)  # persons has a gender too
 
     # 1. dedupe registrations into persons (splink), cluster at the model's threshold
     prepare_records(
         con,
-        f"SELECT registration_id AS id, {encoded}, gender FROM registrations",
+        f"SELECT registration_id AS id, {compared} FROM registrations",
         "link_records",
         model,
     )
     if previous_model is None and engine == "spark":
-        trained = _train_on_spark(con, model, encoded)
+        trained = _train_on_spark(con, model, compared)
     elif previous_model is None:
         trained = train_and_predict(con, ["link_records"], model, "dedupe_only")
     else:
@@ -347,7 +349,7 @@ def _link(
         prepare_records(
             con,
             f"""
-            SELECT rp.person_id || '|' || g.registration_id AS id, {encoded}, g.gender
+            SELECT rp.person_id || '|' || g.registration_id AS id, {qualified}
             FROM registrations g JOIN registration_person rp USING (registration_id)
             JOIN persons p USING (person_id)
             WHERE g.legal_basis <> 'none' AND NOT p.statistics_only
@@ -358,7 +360,7 @@ def _link(
         )
         prepare_records(
             con,
-            f"SELECT event_id AS id, {encoded}, gender FROM register_events",
+            f"SELECT event_id AS id, {compared} FROM register_events",
             "link_events",
             model,
             partners=False,

@@ -234,9 +234,11 @@ def prepare_spark_records(
     spark: SparkSession, records: pa.Table, model: LinkModel, view: str
 ) -> DataFrame:
     """Temp view ``view`` of id, tokens, prepared filters (``array<bigint>``), popcounts, gender
-    and band keys, from a table of ``id``, the token columns, ``bloom``, ``gender`` and, if any,
-    ``bloom_address``."""
-    missing = {"id", *TOKEN_COLUMNS, "bloom", "gender"} - set(records.column_names)
+    and band keys, from a table of ``id``, the token columns, ``bloom``, ``gender``,
+    ``nationality_group`` and, if any, ``bloom_address``."""
+    missing = {"id", *TOKEN_COLUMNS, "bloom", "gender", "nationality_group"} - set(
+        records.column_names
+    )
     if missing:
         raise LinkError(f"records lack column(s): {', '.join(sorted(missing))}")
     bloom = records["bloom"].combine_chunks().cast(pa.binary())
@@ -254,6 +256,7 @@ def prepare_spark_records(
             "bloom": bloom,
             "bloom_address": address,
             "gender": pc.cast(records["gender"], pa.string()),
+            "nationality_group": pc.cast(records["nationality_group"], pa.string()),
             "lsh": keys,
             **_band_columns(keys, bloom.is_valid(), model, 2),
             "lsh_partners": _lsh_partners(ids, records["tok_dob"], bloom, keys, address, model),
@@ -266,7 +269,8 @@ def prepare_spark_records(
         f"SELECT id, {tokens}, {SPARK.bloom_bits('bloom')} AS bloom_bits, "
         f"{SPARK.bloom_count('bloom')} AS bloom_n, "
         f"{SPARK.bloom_bits('bloom_address')} AS address_bits, "
-        f"{SPARK.bloom_count('bloom_address')} AS address_n, gender, lsh, lsh_0, lsh_1, lsh_partners "
+        f"{SPARK.bloom_count('bloom_address')} AS address_n, gender, nationality_group, lsh, lsh_0, lsh_1, "
+        "lsh_partners "
         f"FROM {raw}"
     ).cache()
     frame.createOrReplaceTempView(view)
@@ -311,7 +315,8 @@ def train_and_predict_spark(
 ) -> SparkLinkResult:
     """Train (as ``model.train_and_predict`` does) and predict on Spark.
 
-    ``records``: ``id``, the token columns, ``bloom`` (binary) and ``gender``. With ``trained``
+    ``records``: ``id``, the token columns, ``bloom`` (binary), ``gender`` and
+    ``nationality_group`` (and any ``bloom_address``). With ``trained``
     (a splink model JSON from either engine, e.g. a DuckDB run's ``splink_model.json``), nothing
     is trained: its prior, m and u score the pairs, so the engines can be compared like for like.
     """

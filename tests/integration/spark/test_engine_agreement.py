@@ -23,7 +23,7 @@ from tests.link.encoded_world import make_encoded_snapshot
 from zichtbaar.errors import LinkError
 from zichtbaar.link.clusters import cluster_ids
 from zichtbaar.link.evaluate import accuracy
-from zichtbaar.link.model import ENCODED_COLUMNS, LinkModel, prepare_records, train_and_predict
+from zichtbaar.link.model import COMPARED_COLUMNS, LinkModel, prepare_records, train_and_predict
 from zichtbaar.link.spark import SparkConfig, train_and_predict_spark
 
 if TYPE_CHECKING:
@@ -53,8 +53,8 @@ class World:
 
 def records_of(snapshot: Path, rows: int) -> pa.Table:
     regs = pq.read_table(snapshot / "registrations.parquet").slice(0, rows)
-    return regs.select(["registration_id", *ENCODED_COLUMNS, "gender"]).rename_columns(
-        ["id", *ENCODED_COLUMNS, "gender"]
+    return regs.select(["registration_id", *COMPARED_COLUMNS]).rename_columns(
+        ["id", *COMPARED_COLUMNS]
     )
 
 

@@ -14,7 +14,7 @@ from tests.link.encoded_world import make_encoded_snapshot
 from zichtbaar.errors import ConfigError, LinkError
 from zichtbaar.link.dialect import DUCKDB, SPARK
 from zichtbaar.link.model import (
-    ENCODED_COLUMNS,
+    COMPARED_COLUMNS,
     LinkModel,
     blocking_rules,
     prepare_records,
@@ -132,13 +132,13 @@ def test_spark_result_hands_back_to_duckdb_with_the_same_parameters(tmp_path: Pa
     """The seam for run.py: Spark's model as a DuckDB linker scores exactly like the original."""
     snap = make_encoded_snapshot(tmp_path / "snap", n_persons=300, seed=5)
     regs = pq.read_table(snap.path / "registrations.parquet")
-    records = regs.select(["registration_id", *ENCODED_COLUMNS, "gender"])
+    records = regs.select(["registration_id", *COMPARED_COLUMNS])
     con = duckdb.connect()
     con.register("regs", records)
     model = LinkModel()
     prepare_records(
         con,
-        f"SELECT registration_id AS id, {', '.join(ENCODED_COLUMNS)}, gender FROM regs",
+        f"SELECT registration_id AS id, {', '.join(COMPARED_COLUMNS)} FROM regs",
         "link_records",
         model,
     )
