@@ -1,7 +1,9 @@
 """splink on the clear text of FEBRL4: the reference the encoded linkage is measured against.
 
-Two field sets: the four fields zichtbaar encodes (given name, surname, date of birth, suburb as
-the place) and all fields but the SSN (adding address, street number, postcode, state). FEBRL4 is
+Two field sets: the four fields zichtbaar encoded until schema 3.1 (given name, surname, date of
+birth, suburb as the place) and the issue's reference, every field but the SSN (adding address,
+street number, postcode, state; address_2 is left out here, zichtbaar's encoding of 3.2 appends
+it to the street). FEBRL4 is
 public synthetic data, so clear text is fine here; zichtbaar itself never links clear text.
 """
 
