@@ -13,6 +13,7 @@ from zichtbaar.link.model import (
     PLAUSIBLE_FROM_PAIRS,
     LinkModel,
     add_lsh_partners,
+    between_pair_count,
     blocking_rules,
     date_block,
     plausible_pair,
@@ -165,3 +166,16 @@ def test_the_date_rules_ask_for_plausible_pairs_only_at_scale() -> None:
     assert len(small) == len(large) == 3
     assert not any("bit_count" in s for s in small)
     assert all(plausible_pair(LinkModel()) in s for s in large)
+
+
+def test_a_link_between_two_tables_is_sized_by_the_pairs_between_them() -> None:
+    """``predict_between`` blocks by the pairs *across* the tables, not within each."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE a AS SELECT * FROM (VALUES ('d1'), ('d1'), ('d2'), (NULL)) t(tok_dob)"
+    )
+    con.execute(
+        "CREATE TABLE b AS SELECT * FROM (VALUES ('d1'), ('d1'), ('d1'), ('d3')) t(tok_dob)"
+    )
+    assert between_pair_count(con, "a", "b", "tok_dob") == 2 * 3
+    assert between_pair_count(con, "b", "a", "tok_dob") == 6

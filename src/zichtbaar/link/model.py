@@ -683,6 +683,22 @@ def pair_count(con: duckdb.DuckDBPyConnection, tables: list[str], column: str) -
     return int(rows[0][0]) if rows else 0
 
 
+def between_pair_count(con: duckdb.DuckDBPyConnection, left: str, right: str, column: str) -> int:
+    """Number of (left, right) record pairs sharing a value of ``column``: sizes the blocking of
+    a link between two tables (``predict_between``), where ``pair_count`` would count pairs
+    within each table as well."""
+    rows = con.execute(
+        f"""
+        SELECT coalesce(sum(a.c * b.c), 0)
+        FROM (SELECT {column} AS k, count(*) AS c FROM {left} WHERE {column} IS NOT NULL
+              GROUP BY 1) a
+        JOIN (SELECT {column} AS k, count(*) AS c FROM {right} WHERE {column} IS NOT NULL
+              GROUP BY 1) b USING (k)
+        """
+    ).fetchall()
+    return int(rows[0][0]) if rows else 0
+
+
 EM_DATE_PAIRS = 2_000_000
 """The first EM session reads about this many same-date pairs: above it, dates are sampled by
 hash. Same-date pairs grow with the square of the population (about 46 M at 1 M registrations),

@@ -23,12 +23,15 @@ import pyarrow as pa
 
 from zichtbaar.errors import LinkError
 from zichtbaar.link.clusters import carry_over_ids, cluster_ids
+from zichtbaar.link.dialect import DUCKDB
 from zichtbaar.link.model import (
     COMPARED_COLUMNS,
     ENCODED_COLUMNS,
     LinkModel,
     Trained,
     add_lsh_partners,
+    between_pair_count,
+    blocking_rules,
     predict_increment,
     prepare_records,
     train_and_predict,
@@ -366,10 +369,15 @@ def _link(
             partners=False,
         )
         add_lsh_partners(con, ["link_eligible", "link_events"], model)  # across the two
+        # The blocking is sized by the pairs *between* the tables: the dedupe's rules were sized
+        # for the registrations alone, and against a register of millions every date rule must
+        # ask for plausible pairs (100k persons x 5 M register rows ran out of memory without).
+        date_pairs = between_pair_count(con, "link_eligible", "link_events", "tok_dob")
         between = trained.linker.inference.predict_between(
             trained.db_api.register("link_eligible", table_name="in_link_eligible"),
             trained.db_api.register("link_events", table_name="in_link_events"),
             link_type="link_only",
+            blocking_rules_to_generate_predictions=blocking_rules(model, DUCKDB, date_pairs),
             threshold_match_probability=model.register_threshold,
             warning_mode="never",
         )
