@@ -182,11 +182,11 @@ class Encoder:
         schema = schema or default_schema()
         self.tokens = Tokeniser(key)
         self.bloom = BloomEncoder(key, schema)
-        self.address = BloomEncoder(key, schema, "bloom_address") if schema.address_fields else None
+        self.address = BloomEncoder(key, schema, "bloom_address")
 
     def encode(self, people: list[Identity]) -> list[dict[str, Any]]:
         filters = self.bloom.encode(people)
-        homes = self.address.encode(people) if self.address else [None] * len(people)
+        homes = self.address.encode(people)
         return [
             {**self.tokens.tokens(p), "bloom": b, "bloom_address": h}
             for p, b, h in zip(people, filters, homes, strict=True)

@@ -132,11 +132,6 @@ def keyed_permutation(key: bytes, n: int) -> npt.NDArray[np.int64]:
     return np.asarray(perm, dtype=np.int64)
 
 
-FILTER_PURPOSES = {"bloom": "bloom", "bloom_address": "bloom_address"}
-"""The sub-key prefix of each filter column: the address filter hashes, flips and permutes under
-keys of its own, so its bit positions say nothing about the name filter's."""
-
-
 class BloomEncoder:
     """Builds hardened Bloom filters under one key and one schema.
 
@@ -145,7 +140,10 @@ class BloomEncoder:
     """
 
     def __init__(self, key: LinkageKey, schema: EncodingSchema, column: str = "bloom") -> None:
-        self.fields = schema.fields if column == "bloom" else schema.address_fields
+        fields_of = {"bloom": schema.fields, "bloom_address": schema.address_fields}
+        if column not in fields_of:
+            raise EncodeError(f"unknown filter column: {column}")
+        self.fields = fields_of[column]
         unknown = [f.field for f in self.fields if f.field not in FIELD_VALUES]
         if unknown:
             raise EncodeError(f"encoding schema names unknown Bloom field(s): {', '.join(unknown)}")
@@ -157,10 +155,11 @@ class BloomEncoder:
         self.raw_bits = {"balance": m // 2, "xor_fold": 2 * m}.get(schema.hardening, m)
         if self.raw_bits % 8:
             raise EncodeError("filter_bits must be a multiple of 16 for balance hardening")
-        purpose = FILTER_PURPOSES[column]
-        self._hash_key = key.subkey(f"{purpose}/hash")
-        self._flip_key = key.subkey(f"{purpose}/flip")
-        self._permutation = keyed_permutation(key.subkey(f"{purpose}/permute"), m)
+        # the column names the sub-keys: the address filter hashes, flips and permutes under keys
+        # of its own, so its bit positions say nothing about the name filter's
+        self._hash_key = key.subkey(f"{column}/hash")
+        self._flip_key = key.subkey(f"{column}/flip")
+        self._permutation = keyed_permutation(key.subkey(f"{column}/permute"), m)
         try:
             self._flip = float(
                 schema.hardening_params.get("flip_probability", DEFAULT_FLIP_PROBABILITY)
@@ -278,11 +277,15 @@ class BloomEncoder:
         """One hardened, permuted filter of ``filter_bits/8`` bytes per person.
 
         None for a person without any identifier that feeds the filter (an all-zero filter would
-        make every such record look alike).
+        make every such record look alike). Only the others are hardened: hardening works row by
+        row, and a file without addresses should not pay a SHAKE-256 per row for address filters
+        it never sends.
         """
         raw = self.raw_matrix(people)
-        has_bits = cast(list[bool], raw.any(axis=1).tolist())
-        salts = [identity_salt(p) for p in people] if self._seed_by_record else None
-        final = self.harden(raw, salts)[:, self._permutation]
-        packed = np.packbits(final, axis=1)
-        return [row.tobytes() if ok else None for row, ok in zip(packed, has_bits, strict=True)]
+        has_bits = raw.any(axis=1)
+        present = cast(list[bool], has_bits.tolist())
+        kept = [p for p, ok in zip(people, present, strict=True) if ok]
+        salts = [identity_salt(p) for p in kept] if self._seed_by_record else None
+        final = self.harden(raw[has_bits], salts)[:, self._permutation]
+        filters = iter(np.packbits(final, axis=1))
+        return [next(filters).tobytes() if ok else None for ok in present]

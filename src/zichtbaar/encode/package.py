@@ -308,9 +308,7 @@ class _RowEncoder:
         self.today = today
         self.tokeniser = Tokeniser(key)
         self.bloom = BloomEncoder(key, schema)
-        self.bloom_address = (
-            BloomEncoder(key, schema, "bloom_address") if schema.address_fields else None
-        )
+        self.bloom_address = BloomEncoder(key, schema, "bloom_address")  # no fields: all None
         self.tokens = tuple(t for t in schema.tokens if t in TOKEN_COLUMNS)
 
     def encode_chunk(
@@ -351,7 +349,7 @@ class _RowEncoder:
             kept.append((src, person))
         people = [p for _, p in kept]
         blooms = self.bloom.encode(people)
-        homes = self.bloom_address.encode(people) if self.bloom_address else [None] * len(people)
+        homes = self.bloom_address.encode(people)
         rows = [
             self._hub_row(src, person, bloom, home)
             for (src, person), bloom, home in zip(kept, blooms, homes, strict=True)

@@ -312,8 +312,9 @@ keys, 0.921-0.927)."""
 
 def blocking_rules(model: LinkModel, dialect: Dialect = DUCKDB, date_pairs: int = 0) -> list[Any]:
     """Token equality, the name key with part of the date (a typo in the other part) or with the
-    place (no date), the address token (postcode and house number), LSH partners (a date missing), then the same and the swapped date for
-    plausible pairs (``plausible_pair``).
+    place (no date), the address token (postcode and house number), LSH partners (a date
+    missing, or a similar address), then the same and the swapped date for plausible pairs
+    (``plausible_pair``).
 
     The order is for speed: splink excludes each earlier rule's pairs from a later rule by
     evaluating the earlier rule's condition on the later one's candidates, so the date rules,
@@ -364,8 +365,8 @@ def prepare_records(
     *,
     partners: bool = True,
 ) -> None:
-    """Create table ``out`` (id, tokens, prepared filters, coded attributes, LSH band keys and, unless
-    ``partners`` is false, the LSH partners within ``out``) from a query.
+    """Create table ``out`` (id, tokens, prepared filters, coded attributes, LSH band keys and,
+    unless ``partners`` is false, the LSH partners within ``out``) from a query.
 
     ``source_sql`` must yield ``id`` and the ``COMPARED_COLUMNS``. Records to be
     linked to another table get their partners across both (``add_lsh_partners``) instead.
@@ -380,7 +381,7 @@ def prepare_records(
             {
                 "id": table["id"],
                 "lsh": band_keys(table["bloom"], model.lsh),
-                "address_lsh": address_band_keys(table["bloom_address"], model),
+                "address_lsh": band_keys(table["bloom_address"], model.address_lsh),
             }
         ),
     )
@@ -392,21 +393,14 @@ def prepare_records(
                {dialect.bloom_count("s.bloom")} AS bloom_n,
                {dialect.bloom_bits("s.bloom_address")} AS address_bits,
                {dialect.bloom_count("s.bloom_address")} AS address_n,
-               s.gender, s.nationality_group, b.lsh, b.lsh[1] AS lsh_0, b.lsh[2] AS lsh_1, b.address_lsh
+               s.gender, s.nationality_group,
+               b.lsh, b.lsh[1] AS lsh_0, b.lsh[2] AS lsh_1, b.address_lsh
         FROM ({source_sql}) s JOIN lsh_keys b USING (id)
         """
     )
     con.unregister("lsh_keys")
     if partners:
         add_lsh_partners(con, [out], model)
-
-
-def address_band_keys(filters: pa.ChunkedArray | pa.Array, model: LinkModel) -> pa.Array:
-    """Band keys of the address filters (empty lists where there is none)."""
-    array = filters.combine_chunks() if isinstance(filters, pa.ChunkedArray) else filters
-    if pa.types.is_null(array.type):  # no organisation sent an address
-        array = pa.nulls(len(array), pa.binary())
-    return band_keys(array, model.address_lsh)
 
 
 def add_lsh_partners(con: duckdb.DuckDBPyConnection, tables: list[str], model: LinkModel) -> None:

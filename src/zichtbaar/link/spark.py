@@ -41,7 +41,6 @@ from zichtbaar.link.model import (
     LinkModel,
     Trained,
     add_lsh_partners,
-    address_band_keys,
     estimate_place_u_of_records,
     local_prepared_table,
     settings,
@@ -218,7 +217,7 @@ def _lsh_partners(
                 "bloom": bloom,
                 "bloom_address": address,
                 "lsh": keys,
-                "address_lsh": address_band_keys(address, model),
+                "address_lsh": band_keys(address, model.address_lsh),
                 "rn": rn,
             }
         )
