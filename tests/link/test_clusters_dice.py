@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+import duckdb
 import numpy as np
 import pyarrow as pa
 from hypothesis import example, given, settings
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 
 from zichtbaar.link.clusters import cluster_ids
 from zichtbaar.link.lsh import LshConfig, band_keys
+from zichtbaar.link.model import band_prefix
 
 
 def test_a_record_like_two_people_does_not_chain_them() -> None:
@@ -28,6 +30,19 @@ def test_weights_decide_the_order_of_merges() -> None:
     ids = ["a", "b", "n"]
     out = cluster_ids(ids, [("a", "n"), ("b", "n")], weights=[0.9, 0.99], conflicts=[("a", "b")])
     assert out["n"] == out["b"] != out["a"]
+
+
+def test_an_equal_match_goes_to_the_registration_closest_in_time() -> None:
+    # n resembles a and b equally; the tie-break (days apart) decides, not the record ids
+    ids = ["a", "b", "n"]
+    pairs = [("a", "n"), ("b", "n")]
+    near_b = cluster_ids(ids, pairs, [0.95, 0.95], [("a", "b")], tiebreak=[400.0, 30.0])
+    assert near_b["n"] == near_b["b"] != near_b["a"]
+    near_a = cluster_ids(ids, pairs, [0.95, 0.95], [("a", "b")], tiebreak=[30.0, 400.0])
+    assert near_a["n"] == near_a["a"] != near_a["b"]
+    # a stronger match still wins, however far apart in time
+    stronger = cluster_ids(ids, pairs, [0.99, 0.95], [("a", "b")], tiebreak=[400.0, 30.0])
+    assert stronger["n"] == stronger["a"]
 
 
 @settings(max_examples=60, deadline=None)
@@ -96,3 +111,33 @@ def test_band_keys_are_the_sampled_bits_read_as_a_number(seed: int, bits: int, b
             for band in range(bands)
         ]
         assert row == expected
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 2**31), st.integers(1, 32), st.integers(1, 6))
+def test_aband_prefix_is_a_denser_band_of_the_same_positions(
+    seed: int, keep: int, bands: int
+) -> None:
+    rng = np.random.default_rng(seed)
+    filters = rng.random((4, 256)) < 0.4
+    arr = pa.array([np.packbits(f).tobytes() for f in filters], pa.binary())
+    config = LshConfig(bands=bands, bits_per_band=32, seed=seed)
+    con = duckdb.connect()
+    con.register(
+        "k",
+        pa.table(
+            {
+                "k": pa.array(
+                    [k for row in band_keys(arr, config).to_pylist() for k in row], pa.int64()
+                )
+            }
+        ),
+    )
+    got = [r[0] for r in con.execute(f"SELECT {band_prefix('k', 32 - keep)} FROM k").fetchall()]
+    pos = config.positions(256)
+    expected = [
+        (band << 32) + int("".join("1" if f[p] else "0" for p in pos[band][:keep]), 2)
+        for f in filters
+        for band in range(bands)
+    ]
+    assert got == expected

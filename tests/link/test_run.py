@@ -4,12 +4,17 @@ import itertools
 import json
 from pathlib import Path
 
+import duckdb
+import pandas as pd
 import pytest
 
+from tests.link.encoded_world import Encoder, make_encoded_snapshot
 from tests.snapshot_factory import make_snapshot
+from zichtbaar.encode.identity import identity
 from zichtbaar.errors import LinkError
 from zichtbaar.link.clusters import cluster_ids
-from zichtbaar.link.run import open_run, run_linkage
+from zichtbaar.link.model import LinkModel
+from zichtbaar.link.run import contradicts, open_run, run_linkage
 
 
 def _pairs(groups: dict[str, str]) -> set[tuple[str, str]]:
@@ -89,3 +94,92 @@ def test_cluster_ids_are_deterministic_and_transitive() -> None:
     m2 = cluster_ids(list(reversed(ids)), [("c", "b"), ("b", "a")])
     assert m1 == m2
     assert m1["a"] == m1["c"] != m1["d"] != m1["e"]
+
+
+def test_a_low_score_contradicts_only_where_it_is_evidence() -> None:
+    """Cannot-link: a low score of two registrations with names and dates, or evidence
+    against (match weight below the prior's); not a low score for want of a date."""
+    prior = 2**-14
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE p AS SELECT * FROM (VALUES"
+        # (case, probability, weight, names l/r, dates l/r)
+        " ('full, low', 0.03, -5.0, 'x', 'x', 'd', 'd'),"
+        " ('no date, low, evidence for', 0.03, -5.0, 'x', 'x', NULL, 'd'),"
+        " ('no date, evidence against', 1e-6, -20.0, 'x', 'x', NULL, 'd'),"
+        " ('no names, low, evidence for', 0.1, -3.0, NULL, 'x', 'd', 'd'),"
+        " ('full, high enough', 0.5, 0.0, 'x', 'x', 'd', 'd')"
+        ") t(name, match_probability, match_weight, bloom_l, bloom_r, dob_l, dob_r)"
+    )
+    con.execute(
+        "CREATE VIEW l AS SELECT name, bloom_l AS bloom, dob_l AS tok_dob FROM p;"
+        "CREATE VIEW r AS SELECT name, bloom_r AS bloom, dob_r AS tok_dob FROM p"
+    )
+    rule = contradicts("p", "l", "r", "bloom", LinkModel(cannot_link=0.2), prior)
+    refused = {
+        name
+        for (name,) in con.execute(
+            f"SELECT p.name FROM p JOIN l USING (name) JOIN r USING (name) WHERE {rule}"
+        ).fetchall()
+    }
+    assert refused == {"full, low", "no date, evidence against"}
+
+
+def test_an_event_contradicted_by_another_registration_of_the_person_is_not_attached(
+    tmp_path: Path,
+) -> None:
+    """A look-alike's event (same name and place, another date) matches a person's undated
+    registration but contradicts the person's dated one: it is not the person's event. The
+    same event with the person's own date is."""
+    enc = Encoder()
+    snap = make_encoded_snapshot(
+        tmp_path / "snap", n_persons=600, seed=5, n_events=100, encoder=enc
+    )
+    name = {"given_names": "Zygmunta", "surname": "Quellowarth", "place_of_birth": "Utrecht"}
+    undated = identity(**name, gender="female")
+    dated = identity(**name, date_of_birth="1990-03-14", gender="female")
+    look_alike = identity(**name, date_of_birth="1984-11-02", gender="female")
+    own = identity(**name, date_of_birth="1990-03-14", gender="female")
+    regs = pd.read_parquet(snap.path / "registrations.parquet")
+    base = regs.iloc[0].to_dict() | {
+        "gender": "female",
+        "legal_basis": "legal_basis",
+        "statistics_only": False,
+    }
+    added = [
+        base | {"registration_id": f"Z{i}", "record_id": f"z-{i}"} | codes
+        for i, codes in enumerate(enc.encode([undated, dated]))
+    ]
+    pd.concat([regs, pd.DataFrame(added)], ignore_index=True).to_parquet(
+        snap.path / "registrations.parquet", index=False
+    )
+    events = pd.read_parquet(snap.path / "register_events.parquet")
+    ev = events.iloc[0].to_dict() | {"gender": "female"}
+    new_events = [
+        ev | {"event_id": eid, "record_id": eid} | codes
+        for eid, codes in zip(("EV-alike", "EV-own"), enc.encode([look_alike, own]), strict=True)
+    ]
+    pd.concat([events, pd.DataFrame(new_events)], ignore_index=True).to_parquet(
+        snap.path / "register_events.parquet", index=False
+    )
+    run_linkage(snap.path, tmp_path / "runs", "r1")
+    con = open_run(tmp_path / "runs", "r1")
+    person = dict(
+        con.execute(
+            "SELECT registration_id, person_id FROM registration_person "
+            "WHERE registration_id IN ('Z0', 'Z1')"
+        ).fetchall()
+    )
+    assert person["Z0"] == person["Z1"], "the two registrations are one person"
+    attached = dict(
+        con.execute(
+            "SELECT event_id, person_id FROM person_events WHERE event_id IN ('EV-alike', 'EV-own')"
+        ).fetchall()
+    )
+    assert attached.get("EV-own") == person["Z0"]
+    assert attached.get("EV-alike") != person["Z0"]
+    # the look-alike did score as a candidate: the refusal, not the blocking, kept it out
+    candidates = {
+        r for (r,) in con.execute("SELECT r_id FROM event_pairs WHERE r_id = 'EV-alike'").fetchall()
+    }
+    assert candidates == {"EV-alike"}

@@ -15,6 +15,7 @@ def cluster_ids(
     pairs: list[tuple[str, str]],
     weights: Sequence[float] | None = None,
     conflicts: Iterable[tuple[str, str]] = (),
+    tiebreak: Sequence[float] | None = None,
 ) -> dict[str, str]:
     """Map every record id to a person id: clusters of the match graph.
 
@@ -22,8 +23,10 @@ def cluster_ids(
     merged strongest first (``weights``) and a merge is refused when it would put a conflicting
     pair (different BSN tokens, or a pair the model itself scores as a clear non-match) into one
     person: one record without names that matches two different people equally well must not
-    chain them together. Written by hand (a union-find of a few lines) because splink's
-    clustering is plain connected components and offers no cannot-link constraints.
+    chain them together. Among equal weights the smaller ``tiebreak`` merges first (the run
+    passes the days between the registrations), then the record ids. Written by hand (a
+    union-find of a few lines) because splink's clustering is plain connected components and
+    offers no cannot-link constraints.
 
     The person id is derived from the smallest record id in the cluster, so the same clusters
     give the same ids in every run.
@@ -36,7 +39,7 @@ def cluster_ids(
         cannot.setdefault(ia, set()).add(ib)
         cannot.setdefault(ib, set()).add(ia)
     if cannot:
-        labels = _constrained(n, index, pairs, weights, cannot)
+        labels = _constrained(n, index, pairs, weights, cannot, tiebreak)
     else:
         if pairs:
             rows = np.fromiter((index[a] for a, _ in pairs), dtype=np.int64, count=len(pairs))
@@ -61,6 +64,7 @@ def _constrained(
     pairs: list[tuple[str, str]],
     weights: Sequence[float] | None,
     cannot: dict[int, set[int]],
+    tiebreak: Sequence[float] | None = None,
 ) -> list[int]:
     """Union-find over pairs in descending weight, refusing merges across a cannot-link."""
     parent = list(range(n))
@@ -76,7 +80,8 @@ def _constrained(
     # record ids, so the persons never depend on the order the engine hands the pairs over in.
     # (Sorted by weight alone, a re-run of the demo world put 7 registrations elsewhere.)
     w = weights if weights is not None else [0.0] * len(pairs)
-    order = sorted(range(len(pairs)), key=lambda k: (-round(w[k], 9), *sorted(pairs[k])))
+    t = tiebreak if tiebreak is not None else [0.0] * len(pairs)
+    order = sorted(range(len(pairs)), key=lambda k: (-round(w[k], 9), t[k], *sorted(pairs[k])))
     for k in order:
         a, b = pairs[k]
         ra, rb = find(index[a]), find(index[b])

@@ -68,7 +68,8 @@ class LinkModel:
     the demo world (0.9896 / 0.9813 against 0.9899 / 0.9795)."""
     cannot_link: float = 0.2
     """Match probability below which a scored pair may not end up in one person, even through
-    other matches (so do two registrations with different BSN tokens); see ``clusters.py``. A
+    other matches (so do two registrations with different BSN tokens), where the low score is
+    evidence (``run.contradicts``); see ``clusters.py``. A
     record without date of birth (or without names) resembles several people; at 0.01 it still
     chained look-alikes into one person (synthetic world: precision 0.985 against 0.992)."""
     dice_levels: tuple[float, ...] = (0.93, 0.86, 0.78, 0.68, 0.58, 0.45)
@@ -79,6 +80,15 @@ class LinkModel:
     address_lsh: LshConfig = field(default_factory=lambda: LshConfig(bits_per_band=16))
     """Bands of the address filters: pairs sharing one, with similar addresses and names at the
     lowest Dice level, are LSH partners whatever their dates (``add_lsh_partners``)."""
+    partner_bits: tuple[int, ...] = (28, 24, 20, 16)
+    """Denser name bands for the LSH partners (a prefix of each band's bits), tried in turn
+    while the band-equal rows they make stay within ``partner_rows``
+    (``add_lsh_partners``): a small population can afford the denser bands that find the
+    pairs a consonant typo or a name change moved apart (demo world: 16 bits, blocking recall
+    0.9916 -> 0.9964), a national one cannot (100k registrations: 0.17 M candidates at 32 bits,
+    8.4 M at 20; they grow with the square of the population)."""
+    partner_rows: int = 2_000_000
+    """Budget of band-equal rows (undated record x record sharing a band) for ``partner_bits``."""
     prior_recall: float = 0.7
     """Assumed recall of the exact-key rules used to estimate the prior match probability."""
     place_u: float = 0.03
@@ -101,8 +111,11 @@ class LinkModel:
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in data.items() if k in known}
         values["dice_levels"] = tuple(values["dice_levels"])
-        if "address_levels" in values:
-            values["address_levels"] = tuple(values["address_levels"])
+        for name in ("address_levels", "partner_bits"):
+            if name in values:
+                values[name] = tuple(values[name])
+        # a run from before the denser partner bands used the bands' own width
+        values.setdefault("partner_bits", ())
         values["lsh"] = LshConfig(**values["lsh"])
         if "address_lsh" in values:
             values["address_lsh"] = LshConfig(**values["address_lsh"])
@@ -403,6 +416,47 @@ def prepare_records(
         add_lsh_partners(con, [out], model)
 
 
+def band_prefix(key: str, drop: int) -> str:
+    """SQL: band key ``key`` (``band << 32 | bits``) keeping only its first sampled bits (the
+    last ``drop`` bits shifted out): a denser band of the same positions."""
+    if drop <= 0:
+        return key
+    return f"(({key} >> 32) << 32) | (({key} & 4294967295) >> {drop})"
+
+
+PARTNER_SAMPLE = 100_000
+"""Records counted in full when sizing the partner bands; above it a hash sample of the
+records sharing bands with the undated ones is counted and scaled (1 M registrations: the full
+count took 8 s a try)."""
+
+
+def partner_bits(con: duckdb.DuckDBPyConnection, union: str, model: LinkModel) -> int:
+    """Bits per band for the LSH partners of the records ``union`` yields: the densest of
+    ``model.partner_bits`` whose band-equal rows (an undated record and any other sharing a
+    band) stay within ``model.partner_rows``, else the bands' own width. Counted by key, so
+    the count costs a group-by, not the join it sizes."""
+    chosen = model.lsh.bits_per_band
+    n = int(con.execute(f"SELECT count(*) FROM ({union})").fetchall()[0][0])
+    modulus = max(1, n // PARTNER_SAMPLE)
+    for bits in sorted((b for b in model.partner_bits if b < chosen), reverse=True):
+        key = band_prefix("k", model.lsh.bits_per_band - bits)
+        rows = con.execute(
+            f"""
+            WITH recs AS ({union}),
+            u AS (SELECT {key} AS k, count(*) AS u
+                  FROM (SELECT unnest(lsh) AS k FROM recs WHERE undated) GROUP BY 1),
+            s AS (SELECT {key} AS k, count(*) AS n
+                  FROM (SELECT unnest(lsh) AS k FROM recs WHERE {DUCKDB.hash_sample("id", modulus)})
+                  GROUP BY 1)
+            SELECT coalesce(sum(u.u * s.n), 0) * {modulus} FROM u JOIN s USING (k)
+            """
+        ).fetchall()
+        if int(rows[0][0]) > model.partner_rows:
+            break
+        chosen = bits
+    return chosen
+
+
 def add_lsh_partners(con: duckdb.DuckDBPyConnection, tables: list[str], model: LinkModel) -> None:
     """Give every record of ``tables`` the ids of its LSH partners (``lsh_partners``): the
     records it shares a name band with where one of the two lacks a date, and whose names reach
@@ -427,6 +481,7 @@ def add_lsh_partners(con: duckdb.DuckDBPyConnection, tables: list[str], model: L
         f"address_bits, address_n FROM {t}"
         for t in tables
     )
+    prefix = band_prefix("k", model.lsh.bits_per_band - partner_bits(con, union, model))
     dice = DUCKDB.dice_prepared("x.bloom_bits", "y.bloom_bits", "x.bloom_n", "y.bloom_n")
     address_dice = DUCKDB.dice_prepared(
         "x.address_bits", "y.address_bits", "x.address_n", "y.address_n"
@@ -435,7 +490,8 @@ def add_lsh_partners(con: duckdb.DuckDBPyConnection, tables: list[str], model: L
         f"""
         CREATE OR REPLACE TEMP TABLE lsh_lists AS
         WITH recs AS ({union}),
-        bands AS (SELECT id, undated, unnest(lsh) AS k FROM recs),
+        bands AS (SELECT id, undated, {prefix} AS k FROM (SELECT id, undated, unnest(lsh) AS k
+                                                          FROM recs)),
         candidates AS (
             SELECT DISTINCT u.id AS a, o.id AS b
             FROM bands u JOIN bands o ON u.k = o.k AND u.id <> o.id
