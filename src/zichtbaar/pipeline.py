@@ -38,7 +38,7 @@ from zichtbaar.report.render import write_report
 from zichtbaar.standard.models import PackageKind
 from zichtbaar.store import add_organisation, open_store, register_key_id
 from zichtbaar.synth.config import WorldConfig
-from zichtbaar.synth.world import build_world, write_world
+from zichtbaar.synth.world import World, build_world, write_world
 from zichtbaar.types import Lang
 
 DEMO_MARKER = ".zichtbaar-demo"
@@ -104,13 +104,29 @@ def demo_key(seed: int) -> LinkageKey:
     return LinkageKey(fresh.key_id, Secret(secret), fresh.created)
 
 
-def run_demo(
+@dataclass
+class DemoSnapshot:
+    """A synthetic world encoded by its organisations and taken in by the hub: what the demo
+    links, and what the synthetic-world benchmark measures the linkage on."""
+
+    world: World
+    world_dir: Path
+    snapshot_dir: Path
+    organisations: int
+    packages: int
+    rows_submitted: int
+    rows_quarantined: int
+    programme: dict[str, Any]
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def demo_snapshot(
     settings: Settings,
     seed: int = 1,
     scale: float = 1.0,
     progress: Progress | None = None,
-) -> DemoResult:
-    """Run synth → encode → intake → link → release → report into ``settings.home``."""
+) -> DemoSnapshot:
+    """Run synth → encode → intake → snapshot into ``settings.home`` (emptied first)."""
 
     def tick(stage: str, done: int, total: int) -> None:
         if progress is not None:
@@ -172,6 +188,35 @@ def run_demo(
     finally:
         store.close()
     timings["intake"] = time.perf_counter() - t0
+    return DemoSnapshot(
+        world=world,
+        world_dir=world_dir,
+        snapshot_dir=snapshot_dir,
+        organisations=len(jobs),
+        packages=len(packages),
+        rows_submitted=submitted,
+        rows_quarantined=quarantined,
+        programme=programme,
+        timings=timings,
+    )
+
+
+def run_demo(
+    settings: Settings,
+    seed: int = 1,
+    scale: float = 1.0,
+    progress: Progress | None = None,
+) -> DemoResult:
+    """Run synth → encode → intake → link → release → report into ``settings.home``."""
+
+    def tick(stage: str, done: int, total: int) -> None:
+        if progress is not None:
+            progress(stage, done, total)
+
+    snap = demo_snapshot(settings, seed, scale, progress)
+    timings = dict(snap.timings)
+    world, config, programme = snap.world, snap.world.config, snap.programme
+    snapshot_dir = snap.snapshot_dir
 
     t0 = time.perf_counter()
     tick("link", 0, 1)
@@ -200,7 +245,7 @@ def run_demo(
             config.end_year,
             min_cell=settings.min_cell,
             extra={
-                "linkage": {**run.to_dict(), "organisations": len(jobs)},
+                "linkage": {**run.to_dict(), "organisations": snap.organisations},
                 "synthetic": True,
                 "programme": programme,
                 **estimates,
@@ -225,14 +270,14 @@ def run_demo(
     tick("report", 1, 1)
     timings["report"] = time.perf_counter() - t0
     return DemoResult(
-        home=home,
-        world_dir=world_dir,
+        home=settings.home,
+        world_dir=snap.world_dir,
         run=run,
         release=release,
         reports=reports,
-        packages=len(packages),
-        rows_submitted=submitted,
-        rows_quarantined=quarantined,
+        packages=snap.packages,
+        rows_submitted=snap.rows_submitted,
+        rows_quarantined=snap.rows_quarantined,
         timings=timings,
     )
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import typer
 
 from zichtbaar.config import get_settings
-from zichtbaar.link.blocking import blocking_recall
-from zichtbaar.link.evaluate import accuracy, read_truth
+from zichtbaar.link.assess import evaluate_run
+from zichtbaar.link.evaluate import read_truth
 from zichtbaar.link.model import LinkModel
-from zichtbaar.link.run import ENGINES, latest_run, person_of_registration, run_linkage
+from zichtbaar.link.run import ENGINES, latest_run, run_linkage
 
 link_app = typer.Typer(
     help="Probabilistic linkage (splink) of a snapshot into persons, events and capture histories.",
@@ -61,14 +61,14 @@ def evaluate(
     run: str | None = typer.Option(None, "--run", help="Run id (default: the latest)."),
     runs: Path | None = typer.Option(None, "--runs"),
 ) -> None:
-    """Pairwise and cluster precision/recall/F1 of a run against a truth CSV, and the blocking
-    recall (the share of true pairs the run's blocking rules proposed at all)."""
+    """Pairwise and cluster precision/recall/F1 of a run against a truth CSV, the blocking
+    recall (the share of true pairs the run's blocking rules proposed at all) and, where the
+    truth names register events, the register linkage's precision and recall. The truth may
+    name registrations by their id at the hub or by the organisation's record id (a synthetic
+    world's truth/records.csv)."""
     runs_dir = runs or get_settings().runs_dir
     run_id = run or latest_run(runs_dir)
-    known = read_truth(truth)
-    found = person_of_registration(runs_dir, run_id)
-    report: dict[str, object] = dict(accuracy(found, known).to_dict())
-    report["blocking"] = blocking_recall(runs_dir / run_id, known).to_dict()
+    report = evaluate_run(runs_dir, run_id, read_truth(truth))
     typer.echo(json.dumps(report, indent=2))
 
 
