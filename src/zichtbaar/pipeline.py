@@ -120,6 +120,16 @@ class DemoSnapshot:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+def _ticker(progress: Progress | None) -> Progress:
+    """``progress``, or nothing where no one listens."""
+
+    def tick(stage: str, done: int, total: int) -> None:
+        if progress is not None:
+            progress(stage, done, total)
+
+    return tick
+
+
 def demo_snapshot(
     settings: Settings,
     seed: int = 1,
@@ -128,10 +138,7 @@ def demo_snapshot(
 ) -> DemoSnapshot:
     """Run synth → encode → intake → snapshot into ``settings.home`` (emptied first)."""
 
-    def tick(stage: str, done: int, total: int) -> None:
-        if progress is not None:
-            progress(stage, done, total)
-
+    tick = _ticker(progress)
     timings: dict[str, float] = {}
     home = settings.home
     _prepare_home(home)
@@ -209,10 +216,7 @@ def run_demo(
 ) -> DemoResult:
     """Run synth → encode → intake → link → release → report into ``settings.home``."""
 
-    def tick(stage: str, done: int, total: int) -> None:
-        if progress is not None:
-            progress(stage, done, total)
-
+    tick = _ticker(progress)
     snap = demo_snapshot(settings, seed, scale, progress)
     timings = dict(snap.timings)
     world, config, programme = snap.world, snap.world.config, snap.programme
