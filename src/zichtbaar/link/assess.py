@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from zichtbaar.link.blocking import blocking_recall
-from zichtbaar.link.evaluate import accuracy, by_registration, event_accuracy
+from zichtbaar.link.evaluate import accuracy, event_accuracy, keyed_by_id
 from zichtbaar.link.run import open_run, person_of_registration
 
 
@@ -25,15 +25,14 @@ def evaluate_run(runs_dir: Path, run_id: str, truth: Mapping[str, str]) -> dict[
     """
     con = open_run(runs_dir, run_id)
     try:
-        registrations = by_registration(con, truth)
-        events = event_accuracy(con, truth)
-    except Exception:
+        registrations = keyed_by_id(con, "registrations", "registration_id", truth)
+        events = keyed_by_id(con, "register_events", "event_id", truth)
+        linked = event_accuracy(con, registrations, events)
+    finally:
         con.close()
-        raise
-    con.close()
     found = person_of_registration(runs_dir, run_id)
     report: dict[str, object] = dict(accuracy(found, registrations).to_dict())
     report["blocking"] = blocking_recall(runs_dir / run_id, registrations).to_dict()
-    if events is not None:
-        report["register_events"] = events.to_dict()
+    if linked is not None:
+        report["register_events"] = linked.to_dict()
     return report

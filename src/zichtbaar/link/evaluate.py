@@ -101,7 +101,7 @@ class EventAccuracy:
 
     An event could be attached when its true person has a registration with a legal basis
     (purpose limitation: nobody else is ever linked to a register). A found person's true
-    identity is the one most of its registrations have."""
+    identity is the one most of its registrations have (on a tie, the smaller id)."""
 
     events_linked: int
     events_correct: int
@@ -115,52 +115,49 @@ class EventAccuracy:
 
 
 def event_accuracy(
-    con: duckdb.DuckDBPyConnection, truth: Mapping[str, str]
+    con: duckdb.DuckDBPyConnection, registrations: Mapping[str, str], events: Mapping[str, str]
 ) -> EventAccuracy | None:
-    """``EventAccuracy`` of the run open in ``con`` (``open_run``); ``truth`` maps registration
-    ids and event ids (or the records' own ``record_id``) to true persons. None when the truth
-    names no register event of the run."""
+    """``EventAccuracy`` of the run open in ``con`` (``open_run``); ``registrations`` and
+    ``events`` map the run's registration and event ids to true persons (``keyed_by_id``).
+    None when the truth names no register event of the run."""
+    if not events:
+        return None
     con.register(
-        "event_truth_arrow", pa.table({"rid": list(truth), "true_id": list(truth.values())})
+        "registration_truth",
+        pa.table({"id": list(registrations), "true_id": list(registrations.values())}),
     )
+    con.register("event_truth", pa.table({"id": list(events), "true_id": list(events.values())}))
     try:
         row = con.execute(
             """
-            WITH t AS (SELECT * FROM event_truth_arrow),
-            reg AS (
-                SELECT g.registration_id, g.legal_basis, coalesce(a.true_id, b.true_id) AS true_id
-                FROM registrations g
-                LEFT JOIN t a ON a.rid = g.registration_id LEFT JOIN t b ON b.rid = g.record_id
-                WHERE coalesce(a.true_id, b.true_id) IS NOT NULL
+            WITH reg AS (
+                SELECT g.registration_id, g.legal_basis, t.true_id
+                FROM registrations g JOIN registration_truth t ON t.id = g.registration_id
             ),
-            person_truth AS (
-                SELECT rp.person_id, mode(reg.true_id) AS true_id
+            votes AS (
+                SELECT rp.person_id, reg.true_id, count(*) AS n
                 FROM registration_person rp JOIN reg USING (registration_id)
-                GROUP BY rp.person_id
+                GROUP BY ALL
             ),
-            ev AS (
-                SELECT e.event_id, coalesce(a.true_id, b.true_id) AS true_id
-                FROM register_events e
-                LEFT JOIN t a ON a.rid = e.event_id LEFT JOIN t b ON b.rid = e.record_id
-                WHERE coalesce(a.true_id, b.true_id) IS NOT NULL
+            person_truth AS (  -- ties by the smaller true id, so the figure is reproducible
+                SELECT person_id, first(true_id ORDER BY n DESC, true_id) AS true_id
+                FROM votes GROUP BY person_id
             ),
             linked AS (
                 SELECT pe.event_id, pt.true_id = ev.true_id AS correct
                 FROM person_events pe JOIN person_truth pt USING (person_id)
-                JOIN ev USING (event_id)
+                JOIN event_truth ev ON ev.id = pe.event_id
             )
-            SELECT (SELECT count(*) FROM ev),
-                   (SELECT count(*) FROM linked),
+            SELECT (SELECT count(*) FROM linked),
                    (SELECT count(*) FROM linked WHERE correct),
-                   (SELECT count(*) FROM ev WHERE true_id IN
+                   (SELECT count(*) FROM event_truth WHERE true_id IN
                         (SELECT true_id FROM reg WHERE legal_basis <> 'none'))
             """
         ).fetchall()[0]
     finally:
-        con.unregister("event_truth_arrow")
-    named, linked, correct, eligible = (int(v) for v in row)
-    if named == 0:
-        return None
+        con.unregister("registration_truth")
+        con.unregister("event_truth")
+    linked, correct, eligible = (int(v) for v in row)
     if eligible == 0:
         raise LinkError("the truth file names no register event of a person the run may link")
     p = correct / linked if linked else 1.0
@@ -168,11 +165,13 @@ def event_accuracy(
     return EventAccuracy(linked, correct, eligible, p, r, _f1(p, r))
 
 
-def by_registration(con: duckdb.DuckDBPyConnection, truth: Mapping[str, str]) -> dict[str, str]:
-    """The truth keyed by the run's registration ids: a truth file may name registrations by
-    their id at the hub or by the organisation's own ``record_id`` (a synthetic world's
-    ``truth/records.csv`` does the latter)."""
-    rows = con.execute("SELECT registration_id, record_id FROM registrations").fetchall()
+def keyed_by_id(
+    con: duckdb.DuckDBPyConnection, table: str, id_column: str, truth: Mapping[str, str]
+) -> dict[str, str]:
+    """The truth keyed by the ids of ``table`` in the run (registrations or register events): a
+    truth file may name records by their id at the hub or by the organisation's own
+    ``record_id`` (a synthetic world's ``truth/records.csv`` does the latter)."""
+    rows = con.execute(f"SELECT {id_column}, record_id FROM {table}").fetchall()
     out = {str(rid): truth[str(rid)] for rid, _ in rows if str(rid) in truth}
     if out:
         return out

@@ -396,15 +396,7 @@ def _link(
             threshold_match_probability=model.register_threshold,
             warning_mode="never",
         )
-        con.execute(
-            f"""
-            CREATE TABLE event_pairs AS
-            SELECT CASE WHEN contains(id_r, '|') THEN id_r ELSE id_l END AS l_id,
-                   CASE WHEN contains(id_r, '|') THEN id_l ELSE id_r END AS r_id,
-                   match_probability, match_weight
-            FROM {between.physical_name}
-            """
-        )
+        con.execute(f"CREATE TABLE event_pairs AS {_event_pairs(between.physical_name)}")
         _event_conflicts(con, trained, model, prior)
     else:
         con.execute(
@@ -485,6 +477,17 @@ def _link(
     )
 
 
+def _event_pairs(predictions: str) -> str:
+    """SQL: splink's person-to-event predictions with the person's registration as ``l_id``
+    (``person_id|registration_id``) and the event as ``r_id``, whichever side splink put them."""
+    return f"""
+        SELECT CASE WHEN contains(id_r, '|') THEN id_r ELSE id_l END AS l_id,
+               CASE WHEN contains(id_r, '|') THEN id_l ELSE id_r END AS r_id,
+               match_probability, match_weight
+        FROM {predictions}
+    """
+
+
 def _event_conflicts(
     con: duckdb.DuckDBPyConnection, trained: Trained, model: LinkModel, prior: float
 ) -> None:
@@ -534,14 +537,9 @@ def _event_conflicts(
     con.execute(
         f"""
         CREATE TABLE event_conflicts AS
-        WITH c AS (
-            SELECT CASE WHEN contains(id_r, '|') THEN id_l ELSE id_r END AS event_id,
-                   CASE WHEN contains(id_r, '|') THEN id_r ELSE id_l END AS reg_id,
-                   match_probability, match_weight
-            FROM {checks.physical_name}
-        )
-        SELECT DISTINCT c.event_id, split_part(c.reg_id, '|', 1) AS person_id
-        FROM c JOIN check_events e ON e.id = c.event_id JOIN check_eligible g ON g.id = c.reg_id
+        WITH c AS ({_event_pairs(checks.physical_name)})
+        SELECT DISTINCT c.r_id AS event_id, split_part(c.l_id, '|', 1) AS person_id
+        FROM c JOIN check_events e ON e.id = c.r_id JOIN check_eligible g ON g.id = c.l_id
         WHERE {contradicts("c", "e", "g", "bloom_bits", model, prior)}
         """
     )
