@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
 from pathlib import Path
@@ -183,3 +184,34 @@ def test_an_event_contradicted_by_another_registration_of_the_person_is_not_atta
         r for (r,) in con.execute("SELECT r_id FROM event_pairs WHERE r_id = 'EV-alike'").fetchall()
     }
     assert candidates == {"EV-alike"}
+
+
+def test_registrations_close_in_time_weigh_more_than_the_same_far_apart(tmp_path: Path) -> None:
+    """The registration date is compared: two identical undated registrations ten days apart
+    score higher than the same two five years apart (EM learns that one victim's reporters
+    register them in one episode)."""
+    enc = Encoder()
+    snap = make_encoded_snapshot(tmp_path / "snap", n_persons=600, seed=6, encoder=enc)
+    who = identity(
+        given_names="Wenceslava", surname="Ortheimbrook", place_of_birth="Delft", gender="female"
+    )
+    regs = pd.read_parquet(snap.path / "registrations.parquet")
+    base = regs.iloc[0].to_dict() | {"gender": "female"}
+    dates = {"W0": dt.date(2020, 1, 10), "W1": dt.date(2020, 1, 20), "W2": dt.date(2015, 6, 1)}
+    added = [
+        base | {"registration_id": rid, "record_id": rid, "registration_date": day} | codes
+        for (rid, day), codes in zip(dates.items(), enc.encode([who] * 3), strict=True)
+    ]
+    pd.concat([regs, pd.DataFrame(added)], ignore_index=True).to_parquet(
+        snap.path / "registrations.parquet", index=False
+    )
+    run_linkage(snap.path, tmp_path / "runs", "r1")
+    con = open_run(tmp_path / "runs", "r1")
+    weight = {
+        frozenset((a, b)): w
+        for a, b, w in con.execute(
+            "SELECT id_l, id_r, match_weight FROM dedupe_predictions "
+            "WHERE id_l LIKE 'W%' AND id_r LIKE 'W%'"
+        ).fetchall()
+    }
+    assert weight[frozenset(("W0", "W1"))] > weight[frozenset(("W0", "W2"))] + 1

@@ -40,6 +40,14 @@ class Dialect:
             return f"array_contains({array}, {value})"
         raise NotImplementedError(f"no array SQL for dialect '{self.name}'")
 
+    def days_apart(self, left: str, right: str) -> str:
+        """SQL: the number of days between two dates, whichever is later."""
+        if self.name == "duckdb":
+            return f"abs(date_diff('day', {left}, {right}))"
+        if self.name == "spark":
+            return f"abs(datediff({left}, {right}))"
+        raise NotImplementedError(f"no date SQL for dialect '{self.name}'")
+
     def hash_sample(self, column: str, modulus: int) -> str:
         """SQL condition keeping about one value of ``column`` in ``modulus`` (by its hash)."""
         if self.name == "duckdb":

@@ -26,6 +26,7 @@ from splink.blocking_rule_library import CustomRule
 from zichtbaar.errors import LinkError
 from zichtbaar.link.clusters import carry_over_ids, cluster_ids
 from zichtbaar.link.dialect import DUCKDB
+from zichtbaar.link.event_dates import EVENT_GAP_COLUMNS, score_event_pairs
 from zichtbaar.link.model import (
     COMPARED_COLUMNS,
     ENCODED_COLUMNS,
@@ -180,6 +181,7 @@ RUN_TABLES = (
     "capture_histories",
     "dedupe_predictions",
     "event_pairs",
+    "event_gap_parameters",
     "link_parameters",
     "link_weight_histogram",
     "link_dice_histogram",
@@ -189,6 +191,11 @@ RUN_TABLES = (
 
 
 ENGINES = ("duckdb", "spark")
+
+EVENT_CANDIDATES = 0.1
+"""Score (without the event's date) from which a person-event pair is a candidate: the gap's
+weight can lift it to the register threshold (``event_dates.py``: the best buckets of the demo
+world are worth +5 to +6.6 bits, and 0.1 is 5.2 bits below 0.8)."""
 
 
 def _train_on_spark(con: duckdb.DuckDBPyConnection, model: LinkModel, compared: str) -> Trained:
@@ -245,6 +252,8 @@ def _link(
     ):
         con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({cols})")
     compared = ", ".join(COMPARED_COLUMNS)
+    # a register row has an event date, not a registration date: not compared
+    event_compared = compared.replace("registration_date", "NULL::DATE AS registration_date")
     qualified = ", ".join(f"g.{c}" for c in COMPARED_COLUMNS)  # persons has a gender too
 
     # 1. dedupe registrations into persons (splink), cluster at the model's threshold
@@ -378,7 +387,7 @@ def _link(
         )
         prepare_records(
             con,
-            f"SELECT event_id AS id, {compared} FROM register_events",
+            f"SELECT event_id AS id, {event_compared} FROM register_events",
             "link_events",
             model,
             partners=False,
@@ -393,16 +402,23 @@ def _link(
             trained.db_api.register("link_events", table_name="in_link_events"),
             link_type="link_only",
             blocking_rules_to_generate_predictions=blocking_rules(model, DUCKDB, date_pairs),
-            threshold_match_probability=model.register_threshold,
+            threshold_match_probability=(
+                min(model.register_threshold, EVENT_CANDIDATES)
+                if model.event_gap_edges
+                else model.register_threshold
+            ),
             warning_mode="never",
         )
-        con.execute(f"CREATE TABLE event_pairs AS {_event_pairs(between.physical_name)}")
+        con.execute(f"CREATE TABLE event_candidates AS {_event_pairs(between.physical_name)}")
+        score_event_pairs(con, "event_candidates", model)
+        con.execute("DROP TABLE event_candidates")
         _event_conflicts(con, trained, model, prior)
     else:
         con.execute(
             "CREATE TABLE event_pairs (l_id VARCHAR, r_id VARCHAR, match_probability DOUBLE,"
-            " match_weight DOUBLE)"
+            " match_weight DOUBLE, model_weight DOUBLE)"
         )
+        con.execute(f"CREATE TABLE event_gap_parameters ({EVENT_GAP_COLUMNS})")
     excluded = ", ".join(("event_id", "org", "event_type", "event_date", *ENCODED_COLUMNS))
     con.execute(
         f"""

@@ -234,7 +234,7 @@ def prepare_spark_records(
 ) -> DataFrame:
     """Temp view ``view`` of id, tokens, prepared filters (``array<bigint>``), popcounts, gender
     and band keys, from a table of ``id``, the token columns, ``bloom``, ``gender``,
-    ``nationality_group`` and, if any, ``bloom_address``."""
+    ``nationality_group`` and, if any, ``bloom_address`` and ``registration_date``."""
     missing = {"id", *TOKEN_COLUMNS, "bloom", "gender", "nationality_group"} - set(
         records.column_names
     )
@@ -256,6 +256,11 @@ def prepare_spark_records(
             "bloom_address": address,
             "gender": pc.cast(records["gender"], pa.string()),
             "nationality_group": pc.cast(records["nationality_group"], pa.string()),
+            "registration_date": (
+                pc.cast(records["registration_date"], pa.date32())
+                if "registration_date" in records.column_names
+                else pa.nulls(records.num_rows, pa.date32())
+            ),
             "lsh": keys,
             **_band_columns(keys, bloom.is_valid(), model, 2),
             "lsh_partners": _lsh_partners(ids, records["tok_dob"], bloom, keys, address, model),
@@ -268,7 +273,8 @@ def prepare_spark_records(
         f"SELECT id, {tokens}, {SPARK.bloom_bits('bloom')} AS bloom_bits, "
         f"{SPARK.bloom_count('bloom')} AS bloom_n, "
         f"{SPARK.bloom_bits('bloom_address')} AS address_bits, "
-        f"{SPARK.bloom_count('bloom_address')} AS address_n, gender, nationality_group, lsh, lsh_0, lsh_1, "
+        f"{SPARK.bloom_count('bloom_address')} AS address_n, gender, nationality_group, "
+        "registration_date, lsh, lsh_0, lsh_1, "
         "lsh_partners "
         f"FROM {raw}"
     ).cache()
