@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import json
 import math
 from pathlib import Path
 
@@ -171,4 +172,12 @@ def test_an_undated_event_attaches_when_its_date_fits_the_register(tmp_path: Pat
         }
 
     assert set(attached("dated", LinkModel())) == {"EV-fits"}
+    # the analyst sees what was learnt: the shelter's weights, by bucket, beside the run
+    chart = json.loads(
+        (tmp_path / "runs" / "dated" / "charts" / "event_gap_weights.json").read_text()
+    )
+    rows = next(iter(chart["datasets"].values()))
+    assert {r["register_org"] for r in rows} == {"register-shelter"}
+    best = max(rows, key=lambda r: r["weight"])
+    assert best["label"] in {"0 to 29 days", "30 to 89 days"} and best["weight"] > 2
     assert attached("undated", LinkModel(event_gap_edges=())) == {}

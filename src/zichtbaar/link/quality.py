@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import altair as alt
 import duckdb
 from splink import Linker
 
@@ -22,7 +25,8 @@ def write_quality(
     con: duckdb.DuckDBPyConnection, linker: Linker, model: LinkModel, run_dir: Path
 ) -> None:
     """Create tables ``link_parameters``, ``link_weight_histogram``, ``link_dice_histogram`` and
-    ``link_quality``; save the splink model and its charts in ``run_dir``."""
+    ``link_quality``; save the splink model, its charts and the chart of the event dates'
+    weights (``event_gap_weights``, from table ``event_gap_parameters``) in ``run_dir``."""
     rows = []
     for comparison in linker._settings_obj.comparisons:  # splink has no public accessor
         for level in comparison.comparison_levels:
@@ -81,14 +85,42 @@ def write_quality(
     linker.misc.save_model_to_json(str(run_dir / "splink_model.json"), overwrite=True)
     charts = run_dir / "charts"
     charts.mkdir(exist_ok=True)
-    makers = {
+    makers: dict[str, Callable[[], Any]] = {
         "match_weights": linker.visualisations.match_weights_chart,
         "m_u_parameters": linker.visualisations.m_u_parameters_chart,
+        "event_gap_weights": lambda: event_gap_chart(con),
     }
     for name, make in makers.items():
         try:
             chart = make()
-            chart.save(str(charts / f"{name}.html"))  # type: ignore[attr-defined]
-            chart.save(str(charts / f"{name}.json"))  # type: ignore[attr-defined]
+            if chart is None:
+                continue
+            chart.save(str(charts / f"{name}.html"))
+            chart.save(str(charts / f"{name}.json"))
         except Exception as exc:  # a chart is a convenience; never fail a run for it
             log.warning("could not save chart %s: %s", name, type(exc).__name__)
+
+
+def event_gap_chart(con: duckdb.DuckDBPyConnection) -> alt.Chart | None:
+    """Bars of the weight each register gives an event's date, by bucket of the gap (event date
+    minus registration date): what ``event_dates.py`` learnt, for the analyst to check against
+    what they know of each register's lags. None for a run without register events."""
+    frame = con.execute(
+        "SELECT register_org, bucket, label, m, u, weight FROM event_gap_parameters ORDER BY 1, 2"
+    ).df()
+    if frame.empty:
+        return None
+    order = list(dict.fromkeys(frame.sort_values("bucket")["label"]))
+    chart: alt.Chart = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X("label:N", sort=order, title="event date minus registration date"),
+            y=alt.Y("weight:Q", title="weight (bits)"),
+            color=alt.condition("datum.weight > 0", alt.value("#1b7837"), alt.value("#b2182b")),
+            row=alt.Row("register_org:N", title=None),
+            tooltip=["register_org", "label", "m", "u", "weight"],
+        )
+        .properties(title="Register events: weight of the event's date", height=90, width=420)
+    )
+    return chart
