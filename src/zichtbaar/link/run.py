@@ -253,7 +253,10 @@ def _link(
         con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({cols})")
     compared = ", ".join(COMPARED_COLUMNS)
     # a register row has an event date, not a registration date: not compared
-    event_compared = compared.replace("registration_date", "NULL::DATE AS registration_date")
+    event_compared = ", ".join(
+        "NULL::DATE AS registration_date" if c == "registration_date" else c
+        for c in COMPARED_COLUMNS
+    )
     qualified = ", ".join(f"g.{c}" for c in COMPARED_COLUMNS)  # persons has a gender too
 
     # 1. dedupe registrations into persons (splink), cluster at the model's threshold
