@@ -93,6 +93,45 @@ def test_the_gap_weight_is_m_of_settled_pairs_over_u_of_all_pairs() -> None:
     assert _logit2(0.7) + math.log2(expected_m[1] * 3) > _logit2(0.8)
 
 
+def test_a_register_with_few_settled_pairs_borrows_the_pooled_m() -> None:
+    """Register a has 60 settled pairs (all 9 days after): its own m. Register b has two (100
+    days after), fewer than ``MIN_SURE_PAIRS``: the m of all registers' settled pairs pooled."""
+    con = duckdb.connect()
+    regs = [f"R{i}" for i in range(60)]
+    con.execute(
+        "CREATE TABLE registrations AS SELECT 'R' || range AS registration_id, "
+        "DATE '2020-01-01' AS registration_date FROM range(60)"
+    )
+    con.execute(
+        "CREATE TABLE link_eligible AS SELECT 'p|' || registration_id AS id FROM registrations"
+    )
+    con.execute(
+        "CREATE TABLE register_events AS SELECT * FROM (VALUES"
+        " ('E1', 'reg-a', DATE '2020-01-10'), ('F1', 'reg-b', DATE '2020-04-10'))"
+        " t(event_id, org, event_date)"
+    )
+    settled = [(f"p|{r}", "E1") for r in regs] + [("p|R0", "F1"), ("p|R1", "F1")]
+    con.execute(
+        "CREATE TABLE candidates AS SELECT * FROM (VALUES "
+        + ", ".join(f"('{a}', '{b}', 0.999, {_logit2(0.999)})" for a, b in settled)
+        + ") t(l_id, r_id, match_probability, match_weight)"
+    )
+    score_event_pairs(
+        con, "candidates", LinkModel(event_gap_edges=(0, 30), event_gap_m_floor=0.001)
+    )
+    m = {
+        (org, b): (value, n)
+        for org, b, value, n in con.execute(
+            "SELECT register_org, bucket, m, settled_pairs FROM event_gap_parameters"
+        ).fetchall()
+    }
+    own = {0: 0.5 / 61.5, 1: 60.5 / 61.5, 2: 0.5 / 61.5}
+    pooled = {0: 0.5 / 63.5, 1: 60.5 / 63.5, 2: 2.5 / 63.5}
+    for b in range(3):
+        assert m[("reg-a", b)] == (pytest.approx(own[b]), 60)
+        assert m[("reg-b", b)] == (pytest.approx(pooled[b]), 2)
+
+
 def test_no_edges_keep_the_scores(tmp_path: Path) -> None:
     con = duckdb.connect()
     con.execute(

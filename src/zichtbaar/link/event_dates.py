@@ -38,6 +38,9 @@ EVENT_GAP_COLUMNS = (
 )
 """Columns of table ``event_gap_parameters`` (also when a run has no register events)."""
 
+U_FLOOR = 1e-6
+"""Least u of a gap bucket (one that no pair of registration and event falls in)."""
+
 MIN_SURE_PAIRS = 50
 """Fewest settled pairs of a register for its own m of the gap buckets (else the pooled m)."""
 
@@ -110,8 +113,15 @@ def score_event_pairs(con: duckdb.DuckDBPyConnection, candidates: str, model: Li
             SELECT ed.org, {bucket_sql("date_diff('day', rd.d, ed.d)", edges)} AS bucket,
                    sum(rd.n * ed.n) AS n
             FROM ed CROSS JOIN rd GROUP BY 1, 2
+        ),
+        grid AS (
+            SELECT o.org, b.bucket, coalesce(p.n, 0) AS n
+            FROM (SELECT DISTINCT org FROM pairs) o CROSS JOIN gap_buckets b
+            LEFT JOIN pairs p USING (org, bucket)
         )
-        SELECT org, bucket, greatest(n / sum(n) OVER (PARTITION BY org), 1e-6) AS u FROM pairs
+        -- a bucket no pair falls in keeps a row (and its m a share): floored, not missing
+        SELECT org, bucket, greatest(n / sum(n) OVER (PARTITION BY org), {U_FLOOR}) AS u
+        FROM grid
         """
     )
     # m: the settled pairs' buckets, per register, with half a pair per bucket
@@ -119,16 +129,15 @@ def score_event_pairs(con: duckdb.DuckDBPyConnection, candidates: str, model: Li
         f"""
         CREATE OR REPLACE TEMP TABLE gap_m AS
         WITH sure AS (
-            SELECT org, bucket FROM gap_candidates
+            SELECT org, bucket, count(*) AS n FROM gap_candidates
             WHERE match_probability >= {model.event_gap_sure} AND bucket IS NOT NULL
+            GROUP BY 1, 2
         ),
         orgs AS (SELECT DISTINCT org FROM gap_u),
         counts AS (
-            SELECT o.org, b.bucket,
-                   (SELECT count(*) FROM sure s WHERE s.org = o.org AND s.bucket = b.bucket)
-                     AS n,
-                   (SELECT count(*) FROM sure s WHERE s.bucket = b.bucket) AS pooled_n
-            FROM orgs o CROSS JOIN gap_buckets b
+            SELECT o.org, b.bucket, coalesce(s.n, 0) AS n,
+                   sum(coalesce(s.n, 0)) OVER (PARTITION BY b.bucket) AS pooled_n
+            FROM orgs o CROSS JOIN gap_buckets b LEFT JOIN sure s USING (org, bucket)
         ),
         shares AS (
             SELECT org, bucket, n,
