@@ -40,13 +40,17 @@ class Dialect:
             return f"array_contains({array}, {value})"
         raise NotImplementedError(f"no array SQL for dialect '{self.name}'")
 
+    def days_from(self, start: str, end: str) -> str:
+        """SQL: the days from date ``start`` to date ``end`` (negative if ``end`` is earlier)."""
+        if self.name == "duckdb":
+            return f"date_diff('day', {start}, {end})"
+        if self.name == "spark":
+            return f"datediff({end}, {start})"
+        raise NotImplementedError(f"no date SQL for dialect '{self.name}'")
+
     def days_apart(self, left: str, right: str) -> str:
         """SQL: the number of days between two dates, whichever is later."""
-        if self.name == "duckdb":
-            return f"abs(date_diff('day', {left}, {right}))"
-        if self.name == "spark":
-            return f"abs(datediff({left}, {right}))"
-        raise NotImplementedError(f"no date SQL for dialect '{self.name}'")
+        return f"abs({self.days_from(left, right)})"
 
     def hash_sample(self, column: str, modulus: int) -> str:
         """SQL condition keeping about one value of ``column`` in ``modulus`` (by its hash)."""

@@ -30,6 +30,7 @@ import itertools
 
 import duckdb
 
+from zichtbaar.link.dialect import DUCKDB
 from zichtbaar.link.model import LinkModel
 
 EVENT_GAP_COLUMNS = (
@@ -84,7 +85,7 @@ def score_event_pairs(con: duckdb.DuckDBPyConnection, candidates: str, model: Li
         f"""
         CREATE OR REPLACE TEMP TABLE gap_candidates AS
         SELECT c.*, e.org,
-               {bucket_sql("date_diff('day', g.registration_date, e.event_date)", edges)}
+               {bucket_sql(DUCKDB.days_from("g.registration_date", "e.event_date"), edges)}
                  AS bucket
         FROM {candidates} c
         JOIN register_events e ON e.event_id = c.r_id
@@ -110,7 +111,7 @@ def score_event_pairs(con: duckdb.DuckDBPyConnection, candidates: str, model: Li
             WHERE event_date IS NOT NULL GROUP BY 1, 2
         ),
         pairs AS (
-            SELECT ed.org, {bucket_sql("date_diff('day', rd.d, ed.d)", edges)} AS bucket,
+            SELECT ed.org, {bucket_sql(DUCKDB.days_from("rd.d", "ed.d"), edges)} AS bucket,
                    sum(rd.n * ed.n) AS n
             FROM ed CROSS JOIN rd GROUP BY 1, 2
         ),
@@ -124,7 +125,8 @@ def score_event_pairs(con: duckdb.DuckDBPyConnection, candidates: str, model: Li
         FROM grid
         """
     )
-    # m: the settled pairs' buckets, per register, with half a pair per bucket
+    # m: the settled pairs' buckets, per register, with half a pair per bucket, floored and
+    # normalised
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE gap_m AS
@@ -146,11 +148,14 @@ def score_event_pairs(con: duckdb.DuckDBPyConnection, candidates: str, model: Li
                    (pooled_n + 0.5) / (sum(pooled_n) OVER (PARTITION BY org) + {n_buckets / 2})
                      AS pooled
             FROM counts
+        ),
+        floored AS (
+            SELECT org, bucket, settled,
+                   greatest(CASE WHEN settled >= {MIN_SURE_PAIRS} THEN own ELSE pooled END,
+                            {model.event_gap_m_floor}) AS m
+            FROM shares
         )
-        SELECT org, bucket, settled,
-               greatest(CASE WHEN settled >= {MIN_SURE_PAIRS} THEN own ELSE pooled END,
-                        {model.event_gap_m_floor}) AS m
-        FROM shares
+        SELECT org, bucket, settled, m / sum(m) OVER (PARTITION BY org) AS m FROM floored
         """
     )
     labels = _bucket_labels(edges)
@@ -158,8 +163,7 @@ def score_event_pairs(con: duckdb.DuckDBPyConnection, candidates: str, model: Li
         """
         CREATE OR REPLACE TABLE event_gap_parameters AS
         SELECT m.org AS register_org, m.bucket::INTEGER AS bucket,
-               ? [m.bucket + 1] AS label, m.m / sum(m.m) OVER (PARTITION BY m.org) AS m,
-               u.u, log2((m.m / sum(m.m) OVER (PARTITION BY m.org)) / u.u) AS weight,
+               ? [m.bucket + 1] AS label, m.m, u.u, log2(m.m / u.u) AS weight,
                m.settled::INTEGER AS settled_pairs
         FROM gap_m m JOIN gap_u u USING (org, bucket)
         ORDER BY 1, 2
@@ -176,10 +180,12 @@ def score_event_pairs(con: duckdb.DuckDBPyConnection, candidates: str, model: Li
             LEFT JOIN event_gap_parameters p
               ON p.register_org = c.org AND p.bucket = c.bucket
         )
-        SELECT l_id, r_id, 1 / (1 + pow(2, -match_weight)) AS match_probability,
-               match_weight, model_weight
-        FROM scored
-        WHERE 1 / (1 + pow(2, -match_weight)) >= {model.register_threshold}
+        SELECT * FROM (
+            SELECT l_id, r_id, 1 / (1 + pow(2, -match_weight)) AS match_probability,
+                   match_weight, model_weight
+            FROM scored
+        )
+        WHERE match_probability >= {model.register_threshold}
         """
     )
     for table in ("gap_candidates", "gap_buckets", "gap_u", "gap_m"):

@@ -297,9 +297,9 @@ def _link(
     # names) merge first where the registration dates lie closest: one victim's reporters
     # register them within weeks, a look-alike is another victim registered at another time.
     scored = con.execute(
-        """
+        f"""
         SELECT p.id_l, p.id_r, p.match_probability,
-               coalesce(abs(date_diff('day', a.registration_date, b.registration_date)), 1e9)
+               coalesce({DUCKDB.days_apart('a.registration_date', 'b.registration_date')}, 1e9)
         FROM dedupe_predictions p
         JOIN registrations a ON a.registration_id = p.id_l
         JOIN registrations b ON b.registration_id = p.id_r
