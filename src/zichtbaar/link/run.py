@@ -299,7 +299,7 @@ def _link(
     scored = con.execute(
         f"""
         SELECT p.id_l, p.id_r, p.match_probability,
-               coalesce({DUCKDB.days_apart('a.registration_date', 'b.registration_date')}, 1e9)
+               coalesce({DUCKDB.days_apart("a.registration_date", "b.registration_date")}, 1e9)
         FROM dedupe_predictions p
         JOIN registrations a ON a.registration_id = p.id_l
         JOIN registrations b ON b.registration_id = p.id_r
