@@ -83,14 +83,42 @@ def best(cands: Sequence[Candidate], criterion: str) -> Candidate:
     return min(ok, key=lambda c: (c.aic if criterion == "aic" else c.bic, len(c.terms)))
 
 
+class Search:
+    """The fits of one search on one table, by term set.
+
+    A model met again (a backward move undoing a forward one) is not refitted, and every new fit
+    starts from the fitted models one term smaller: their zero cells, and the largest one's
+    parameters (``Fitter.fit``'s ``subs``). In a stepwise search most existence LPs are then
+    run once per face, not once per step.
+    """
+
+    def __init__(self, fitter: Fitter) -> None:
+        self.fitter = fitter
+        self.fits: dict[frozenset[Term], ModelFit] = {}
+        self.with_p: set[frozenset[Term]] = set()
+
+    def fit(self, terms: tuple[Term, ...], want_p: bool = False) -> ModelFit:
+        key = frozenset(terms)
+        hit = self.fits.get(key)
+        if hit is not None and (key in self.with_p or not want_p):
+            return hit
+        subs = [m for t in key if (m := self.fits.get(key - {t})) is not None]
+        m = self.fitter.fit(terms, want_p=want_p, subs=subs)
+        self.fits[key] = m
+        if want_p:
+            self.with_p.add(key)
+        return m
+
+
 def stepwise_ic(fitter: Fitter, criterion: str = "aic") -> ModelFit:
     """Forward-backward search from the independence model by AIC or BIC."""
-    current = fitter.fit(())
+    search = Search(fitter)
+    current = search.fit(())
     model: set[Term] = set()
     while True:
         moves = [tuple(sorted(model | {p})) for p in fitter.pairs if p not in model]
         moves += [tuple(sorted(model - {p})) for p in model]
-        fits = [fitter.fit(t) for t in moves]
+        fits = [search.fit(t) for t in moves]
         cand = min(fits, key=lambda m: _score(m, criterion), default=None)
         if cand is None or _score(cand, criterion) >= _score(current, criterion) - 1e-9:
             return current
@@ -99,7 +127,8 @@ def stepwise_ic(fitter: Fitter, criterion: str = "aic") -> ModelFit:
 
 
 def _forward_by_p(fitter: Fitter, threshold: float, need_ic_drop: bool) -> ModelFit:
-    current = fitter.fit((), want_p=True)
+    search = Search(fitter)
+    current = search.fit((), want_p=True)
     model: list[Term] = []
     while True:
         best_fit: ModelFit | None = None
@@ -109,10 +138,7 @@ def _forward_by_p(fitter: Fitter, threshold: float, need_ic_drop: bool) -> Model
                 continue
             terms = tuple(sorted([*model, p]))
             col = 1 + fitter.k + terms.index(p)
-            start = None
-            if current.cols is not None and len(current.cols) == len(current.beta):
-                start = np.insert(current.beta, col, 0.0)
-            m = fitter.fit(terms, want_p=True, start=start)
+            m = search.fit(terms, want_p=True)
             if not m.estimable:
                 continue
             pv = m.pvalues[col]
@@ -138,40 +164,42 @@ def stepwise_bhs(fitter: Fitter, threshold: float = 0.05) -> ModelFit:
 
 
 def stepwise_pvalue(fitter: Fitter, threshold: float = 0.02) -> ModelFit:
-    """Chan, Silverman & Vincent (2021): add the pair with the smallest one-sided Poisson p-value.
+    """Chan, Silverman & Vincent (2021), as SparseMSE's ``stepwisefit``: add the pair with the
+    smallest Poisson p-value of its overlap while that is below ``threshold``.
 
-    The p-value of a candidate pair is that of the number of people on both lists, against a
-    Poisson law with the mean the current model fits to those cells (no refit needed). A pair is
-    added only if the model with it still has an estimable hidden count.
+    The p-value of a candidate pair is that of the number of people on both lists against a
+    Poisson law with the mean the current model fits to those cells (no refit needed), in the
+    tail the count lies in: min(P(X <= n), P(X >= n)). So a pair that overlaps less than the
+    model expects enters too, an empty overlap included (its term goes to minus infinity, as in
+    SparseMSE, whose printed formula omits such terms). A pair is only eligible if the model with
+    it is regular (``ModelFit.regular``: SparseMSE's ``checkident``); ties go to the first pair.
     """
     from scipy.stats import poisson
 
     from zichtbaar.estimate.model import cell_bits
 
     bits = cell_bits(fitter.k)
-    current = fitter.fit((), want_p=True)
+    search = Search(fitter)
+    current = search.fit((), want_p=True)
     model: list[Term] = []
     while True:
-        ranked: list[tuple[float, Term]] = []
+        best: tuple[float, ModelFit] | None = None
         for p in fitter.pairs:
             if p in model:
                 continue
             on = (bits[:, p[0]] == 1) & (bits[:, p[1]] == 1)
             total = float(fitter.y[on].sum())
             mean = float(current.fitted[on].sum())
-            pv = float(poisson.sf(total - 1, mean)) if total > 0 else 1.0
-            if pv < threshold:
-                ranked.append((pv, p))
-        nxt: ModelFit | None = None
-        for _, p in sorted(ranked):
-            m = fitter.fit(tuple(sorted([*model, p])), want_p=True)
-            if m.estimable:
-                nxt = m
-                break
-        if nxt is None:
+            pv = min(float(poisson.cdf(total, mean)), float(poisson.sf(total - 1, mean)))
+            if pv >= threshold or (best is not None and pv >= best[0]):
+                continue
+            m = search.fit(tuple(sorted([*model, p])), want_p=True)
+            if m.regular:
+                best = (pv, m)
+        if best is None:
             return current
-        current = nxt
-        model = list(nxt.terms)
+        current = best[1]
+        model = list(current.terms)
 
 
 def select(fitter: Fitter, method: str, criterion: str) -> tuple[ModelFit, list[Candidate]]:
