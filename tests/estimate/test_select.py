@@ -57,3 +57,12 @@ def test_pvalue_stepwise_respects_threshold(ref: Path) -> None:
     r = estimate(t, method="pvalue")
     assert r.method == "pvalue"
     assert r.status in ("exists", "extended")
+
+
+def test_bootstrap_interval_does_not_depend_on_the_number_of_processes(ref: Path) -> None:
+    # Replicates run in fixed seeded chunks: 1 process and 2 give the same draws.
+    t = read_patterns_csv(ref / "mse" / "Western.csv")
+    one = estimate(t, bootstrap=60, seed=3, workers=1)
+    two = estimate(t, bootstrap=60, seed=3, workers=2)
+    assert (one.ci_low, one.ci_high) == (two.ci_low, two.ci_high)
+    assert one.ci_low < one.estimate < one.ci_high
