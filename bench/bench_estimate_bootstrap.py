@@ -56,6 +56,7 @@ def _r_seconds(name: str) -> float | None:
 
 def _fit_rates() -> list[Measurement]:
     from tests.estimate.reference_fit import ReferenceFitter
+
     from zichtbaar.estimate import read_patterns_csv
     from zichtbaar.estimate.fit import Fitter
     from zichtbaar.estimate.select import _terms_of
@@ -73,7 +74,9 @@ def _fit_rates() -> list[Measurement]:
 
     Fitter(8, ys[0]).fit(models[0])  # load the compiled kernels before timing
     return [
-        measure("dense fitter, 400 NewOrl fits (baseline)", lambda: run(ReferenceFitter), items=400),
+        measure(
+            "dense fitter, 400 NewOrl fits (baseline)", lambda: run(ReferenceFitter), items=400
+        ),
         measure("binary fitter, 400 NewOrl fits", lambda: run(Fitter), items=400),
     ]
 
@@ -102,7 +105,7 @@ def main() -> None:
     for name, k, secs, same, r_secs in rows:
         r = "-" if r_secs is None else f"{r_secs:.1f}"
         print(f"{name:14s} {k:5d}  {secs:8.1f} {'ok' if secs <= LIMIT_S else 'OVER':>5s}"
-              f"  {str(same):>17s}  {r:>11s}")  # fmt: skip
+              f"  {same!s:>17s}  {r:>11s}")  # fmt: skip
     write_results(
         "estimate_bootstrap",
         ms,
