@@ -4,26 +4,24 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import typer
 
 from zichtbaar.errors import EstimationError
-from zichtbaar.estimate import (
-    estimate as run_estimate,
-)
-from zichtbaar.estimate import (
-    estimate_strata,
-    patterns_from_histories,
-    read_patterns_csv,
-)
-from zichtbaar.estimate.patterns import COUNT, PatternTable, make_table
-from zichtbaar.standard.codes import minor_adult
+
+if TYPE_CHECKING:  # the stage is imported inside the command, so that --help is instant
+    import pandas as pd
+
+    from zichtbaar.estimate.patterns import PatternTable
 
 MINOR_ADULT = "minor_adult"
+BAYES = ("lcmcr", "dga")
 
 
 def _read(path: Path) -> pd.DataFrame:
+    import pandas as pd
+
     try:
         return pd.read_csv(path)
     except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
@@ -32,6 +30,10 @@ def _read(path: Path) -> pd.DataFrame:
 
 def _load(path: Path, lists: str | None, covariates: list[str]) -> PatternTable:
     """Read patterns or histories; ``minor_adult`` is derived from ``age_group`` when asked for."""
+    from zichtbaar.estimate import patterns_from_histories, read_patterns_csv
+    from zichtbaar.estimate.patterns import COUNT, make_table
+    from zichtbaar.standard.codes import minor_adult
+
     derive = MINOR_ADULT in covariates
     if lists:
         names = [n.strip() for n in lists.split(",") if n.strip()]
@@ -61,6 +63,32 @@ def _load(path: Path, lists: str | None, covariates: list[str]) -> PatternTable:
     )
 
 
+def _bayes(
+    table: PatternTable,
+    method: str,
+    strata_cols: list[str],
+    conds: list[tuple[str, str]],
+    opts: dict[str, int],
+) -> tuple[object, str]:
+    from zichtbaar.estimate.bayes import estimate_bayes
+    from zichtbaar.estimate.patterns import make_table
+    from zichtbaar.estimate.posterior import posterior_strata
+
+    if strata_cols:
+        results = posterior_strata(table, strata_cols, lambda t: estimate_bayes(t, method, **opts))
+        payload = {
+            "strata": strata_cols,
+            "filter": dict(conds),
+            "estimates": [r.to_dict() for r in results],
+        }
+        return payload, "\n\n".join(r.summary() for r in results)
+    pooled = table.pooled()
+    res = estimate_bayes(make_table(table.lists, pooled.patterns, pooled.counts), method, **opts)
+    d = res.to_dict()
+    d["filter"] = dict(conds)
+    return d, res.summary()
+
+
 def estimate_cmd(
     input: Path = typer.Option(
         ..., "--input", "-i", help="Pattern CSV (0/1 list columns + count)."
@@ -72,7 +100,8 @@ def estimate_cmd(
     method: str = typer.Option(
         "auto",
         "--method",
-        help="auto, exhaustive, stepwise, bhs (Bales et al.), pvalue (Chan et al.).",
+        help="Log-linear selection: auto, exhaustive, stepwise, bhs (Bales et al.), pvalue "
+        "(Chan et al.); or a Bayesian family: lcmcr (latent classes), dga (model averaging).",
     ),
     bootstrap: int = typer.Option(0, "--bootstrap", help="Bootstrap replicates (0: none)."),
     seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap."),
@@ -88,9 +117,18 @@ def estimate_cmd(
     covariate: str | None = typer.Option(
         None, "--covariate", help="Covariate model: list x COL terms, shared interactions."
     ),
+    classes: int = typer.Option(10, "--classes", help="lcmcr: latent classes K."),
+    chains: int = typer.Option(4, "--chains", help="lcmcr: chains."),
+    burnin: int = typer.Option(10_000, "--burnin", help="lcmcr: burn-in iterations per chain."),
+    draws: int = typer.Option(2_500, "--draws", help="lcmcr: kept draws per chain."),
+    thin: int = typer.Option(10, "--thin", help="lcmcr: iterations between kept draws."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Estimate the total (observed + hidden) number of victims."""
+    from zichtbaar.estimate import estimate as run_estimate
+    from zichtbaar.estimate import estimate_strata
+    from zichtbaar.estimate.patterns import make_table
+
     try:
         conds = []
         for w in where:
@@ -109,7 +147,19 @@ def estimate_cmd(
         kwargs = dict(
             model=model, criterion=criterion, method=method, bootstrap=bootstrap, seed=seed
         )
-        if covariate:
+        payload: object
+        if method in BAYES:
+            if model or covariate or bootstrap:
+                raise EstimationError(
+                    f"--method {method} averages over its own models and gives a credible "
+                    "interval: --model, --covariate and --bootstrap do not apply"
+                )
+            opts: dict[str, int] = {}
+            if method == "lcmcr":
+                opts = dict(classes=classes, chains=chains, burnin=burnin, draws=draws)
+                opts.update(thin=thin, seed=seed)
+            payload, text = _bayes(table, method, strata_cols, conds, opts)
+        elif covariate:
             from zichtbaar.estimate.covariates import estimate_covariate
 
             if covariate not in covs:
@@ -118,7 +168,7 @@ def estimate_cmd(
                     match = [v for v in set(table.strata[col]) if str(v) == val]
                     table = table.stratum(**{col: match[0] if match else val})
             cov = estimate_covariate(table, covariate, model or "main", bootstrap, seed)
-            payload: object = cov.to_dict()
+            payload = cov.to_dict()
             text = cov.summary()
         elif strata_cols:
             results = estimate_strata(table, strata_cols, **kwargs)
