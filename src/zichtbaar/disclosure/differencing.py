@@ -31,6 +31,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from zichtbaar.disclosure.audit import attacker_intervals
+from zichtbaar.disclosure.repair import repair
 from zichtbaar.disclosure.rules import Protection, Rules, protection
 from zichtbaar.disclosure.secondary import suppress
 from zichtbaar.disclosure.structure import TOTAL, LinearTable, build_tables
@@ -193,26 +194,32 @@ def _one_stratum(
         cell_floor = np.where(nested, np.maximum(cell_floor, val[:n]), cell_floor)
     sensitive = (upper > 0) | (lower > 0)
     combined = Protection(sensitive, upper.astype(np.int64), lower.astype(np.int64))
-    own_mask = suppress(table, prot, time_limit=time_limit)
+    own_mask = _aware(table, suppress(table, prot, time_limit=time_limit), prot, rules)
     extra = not (np.array_equal(upper, prot.upper) and np.array_equal(lower, prot.lower))
     mask = suppress(table, combined, time_limit=time_limit) if extra else own_mask
     # A re-release of the same run says what the earlier one said: what it published is known
     # anyway, what it suppressed stays suppressed.
     mask = np.where(in_same, ~known, mask)
-    if _failures(table, mask, combined, cell_floor, known):
+    if _failures(table, mask, combined, cell_floor, known, rules):
         # The solver's attacker has no lower bounds: solve again on the table shifted by them,
         # where "down to zero" means "down to what the earlier release proved".
         shifted = _shifted(table, cell_floor)
         reachable = np.minimum(combined.lower, np.maximum(shifted.values, 0))
         retry = Protection(combined.sensitive, combined.upper, reachable.astype(np.int64))
         mask = np.where(in_same, ~known, suppress(shifted, retry, time_limit=time_limit))
+    mask = repair(
+        table,
+        mask,
+        lambda m: _failures(table, m, combined, cell_floor, known, rules),
+        frozen=in_same,
+    )
     if mode == "refuse" and not np.array_equal(mask, own_mask):
         changed = np.flatnonzero(mask != own_mask)
         raise DifferencingError(
             f"table '{name}': differencing with release '{source[changed[0]] or '?'}' "
             "would disclose a small cell; protect (--differencing protect) or change the release"
         )
-    if bad := _failures(table, mask, combined, cell_floor, known):
+    if bad := _failures(table, mask, combined, cell_floor, known, rules):
         earlier_name = source[bad[0]] or "an earlier release"
         raise DifferencingError(
             f"table '{name}': with release '{earlier_name}' an attacker can narrow "
@@ -222,17 +229,32 @@ def _one_stratum(
     return np.asarray(mask, dtype=bool)
 
 
+def _aware(
+    table: LinearTable, mask: npt.NDArray[np.bool_], prot: Protection, rules: Rules
+) -> npt.NDArray[np.bool_]:
+    """The pattern repaired until the rule-aware attacker narrows nothing (``repair.py``)."""
+    none = np.zeros(table.n_cells, dtype=np.int64)
+    known = np.zeros(table.n_items, dtype=bool)
+    return repair(table, mask, lambda m: _failures(table, m, prot, none, known, rules))
+
+
 def _failures(
     table: LinearTable,
     mask: npt.NDArray[np.bool_],
     prot: Protection,
     cell_floor: npt.NDArray[np.int64],
     known: npt.NDArray[np.bool_],
+    rules: Rules,
 ) -> list[int]:
-    """Items exposed or narrowed below their range by everything published so far."""
+    """Items exposed or narrowed below their range by everything published so far.
+
+    The attacker knows the rule (``audit.attacker_intervals`` with ``rules``).
+    """
     hidden = mask & ~known
     exposed = np.flatnonzero(prot.sensitive & ~hidden).tolist()
-    result = attacker_intervals(_shifted(table, cell_floor), hidden, prot)
+    shifted = _shifted(table, cell_floor)
+    offset = table.values - shifted.values
+    result = attacker_intervals(shifted, hidden, prot, rules, offset)
     return [*exposed, *(i.item for i in result.failures)]
 
 
@@ -348,6 +370,15 @@ class TableAudit:
         return self.exposed == 0 and self.narrowed == 0
 
 
+def release_rules(meta: Mapping[str, object]) -> Rules:
+    """The rule a release was made under (one without ``zeros`` predates the zero rule)."""
+    return Rules(
+        min_cell=int(str(meta["min_cell"])),
+        group_disclosure=bool(meta.get("group_disclosure", False)),
+        zeros=str(meta.get("zeros", "publish")),
+    )
+
+
 def audit_published(
     con: duckdb.DuckDBPyConnection, release: Release, registry: TableRegistry
 ) -> list[TableAudit]:
@@ -359,10 +390,7 @@ def audit_published(
     """
     if release.rules.get("method") != "suppression":
         return []
-    rules = Rules(
-        min_cell=int(release.rules["min_cell"]),
-        group_disclosure=bool(release.rules.get("group_disclosure", False)),
-    )
+    rules = release_rules(release.rules)
     out = []
     for name, published in release.tables.items():
         definition = registry[name]
@@ -376,7 +404,7 @@ def audit_published(
                 raise DisclosureError(f"table '{name}' does not match the run it was made from")
             mask = ~pub
             prot = protection(table, rules)
-            result = attacker_intervals(table, mask, prot)
+            result = attacker_intervals(table, mask, prot, rules)
             items += table.n_items
             suppressed += int(mask.sum())
             checked += len(result.intervals)

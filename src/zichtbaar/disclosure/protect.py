@@ -11,8 +11,9 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from zichtbaar.disclosure.audit import audit
-from zichtbaar.disclosure.rules import Rules, protection
+from zichtbaar.disclosure.audit import attacker_intervals, audit
+from zichtbaar.disclosure.repair import repair
+from zichtbaar.disclosure.rules import Protection, Rules, protection
 from zichtbaar.disclosure.secondary import suppress
 from zichtbaar.disclosure.structure import LinearTable, build_tables
 from zichtbaar.errors import DisclosureError
@@ -55,9 +56,16 @@ def suppress_table(
     for table in build_tables(cells, dims, strata, hierarchy):
         prot = protection(table, rules)
         mask = suppress(table, prot, time_limit=time_limit)
-        audit(table, mask, prot)
+        mask = repair(table, mask, lambda m, t=table, p=prot: _narrowed(t, m, p, rules))
+        audit(table, mask, prot, rules)
         parts.append(_frame(table, table.values, mask))
     return _concat(parts, dims)
+
+
+def _narrowed(
+    table: LinearTable, mask: np.ndarray, prot: Protection, rules: Rules
+) -> list[int]:
+    return [i.item for i in attacker_intervals(table, mask, prot, rules).failures]
 
 
 def round_table(

@@ -120,9 +120,13 @@ def make_release(
     if method == "suppression":
         rules.update(
             group_disclosure=group_disclosure,
-            protection="lower range = count, upper range = min_cell - count (cells and margins)",
+            zeros=rules_obj.zeros,
+            protection=(
+                "every item with 0 <= count < min_cell, zeros included: lower range = count, "
+                "upper range = min_cell - count (cells and margins)"
+            ),
             secondary="MILP, Fischetti-Salazar cutting planes (scipy HiGHS)",
-            audit="LP interval audit passed",
+            audit="LP interval audit passed (the attacker knows this rule)",
         )
         earlier = [
             r for r in published_releases(releases_dir) if r.rules.get("method") == "suppression"
