@@ -32,6 +32,7 @@ import pandas as pd
 
 from zichtbaar.disclosure.audit import attacker_intervals
 from zichtbaar.disclosure.repair import repair
+from zichtbaar.disclosure.revisions import Earlier, decide, held_frame
 from zichtbaar.disclosure.rules import Protection, Rules, protection
 from zichtbaar.disclosure.secondary import suppress
 from zichtbaar.disclosure.structure import TOTAL, LinearTable, build_tables
@@ -121,11 +122,17 @@ def suppress_across_releases(
     rules: Rules | None = None,
     mode: str = "protect",
     time_limit: float = 30.0,
+    batch: int = 1,
+    contributions: int = 1,
+    held: list[dict[str, object]] | None = None,
 ) -> pd.DataFrame:
     """Suppress ``cells`` so that neither it alone nor with ``earlier`` releases discloses.
 
     ``mode``: ``protect`` adds suppression where the earlier releases need it, ``refuse`` raises
     instead, ``off`` ignores the earlier releases (only for demonstrating the attack).
+    ``earlier`` comes oldest first. A stratum an earlier release of another run published in
+    which fewer than ``batch`` units changed is held: republished as the latest such release had
+    it (``revisions.py``; appended to ``held``); no earlier suppression is ever lifted.
     Raises ``DifferencingError`` when a release cannot be made safe: the message names the table
     and the earlier release, never a count.
     """
@@ -136,7 +143,17 @@ def suppress_across_releases(
     parts = []
     for table in build_tables(cells, dims, strata, hierarchy):
         prot = protection(table, rules)
+        aligned = [Earlier(e.release, e.run_id, *_align(table, dims, e.data)) for e in considered]
+        decision = decide(table, run_id, aligned, batch, contributions)
+        if decision.held_from is not None:
+            source_release = next(a for a in aligned if a.release == decision.held_from)
+            parts.append(held_frame(table.labels, source_release))
+            if held is not None:
+                key = {s: _plain(table.labels.iloc[0][s]) for s in strata}
+                held.append({"table": name, **key, "from": decision.held_from})
+            continue
         mask = _one_stratum(name, table, dims, run_id, considered, prot, rules, mode, time_limit)
+        mask = mask | decision.keep_suppressed  # never un-suppress: only widens every interval
         out = table.labels.copy()
         out["value"] = pd.array(
             [None if s else int(v) for v, s in zip(table.values, mask, strict=True)],
@@ -153,6 +170,10 @@ def suppress_across_releases(
             }
         )
     return pd.concat(parts, ignore_index=True)
+
+
+def _plain(v: object) -> object:
+    return v.item() if isinstance(v, np.generic) else v
 
 
 def _one_stratum(
@@ -391,6 +412,7 @@ def audit_published(
     if release.rules.get("method") != "suppression":
         return []
     rules = release_rules(release.rules)
+    held = [h for h in release.rules.get("differencing", {}).get("held", [])]
     out = []
     for name, published in release.tables.items():
         definition = registry[name]
@@ -399,6 +421,12 @@ def audit_published(
         items = suppressed = checked = exposed = narrowed = 0
         slack = np.inf
         for table in build_tables(raw, dims, definition.strata, definition.hierarchy):
+            stratum = {s: str(table.labels.iloc[0][s]) for s in definition.strata}
+            if any(
+                h["table"] == name and all(str(h.get(s)) == v for s, v in stratum.items())
+                for h in held
+            ):
+                continue  # republished from an earlier release: audited with that release's run
             present, pub, val = _align(table, dims, published.data)
             if not present.all() or not np.array_equal(val[pub], table.values[pub]):
                 raise DisclosureError(f"table '{name}' does not match the run it was made from")

@@ -84,6 +84,7 @@ def make_release(
     time_limit: float = 30.0,
     estimate_minors: bool = False,
     differencing: str = "protect",
+    revision_batch: int | None = None,
 ) -> Release:
     """Compute, protect and store the monitor tables of a run as release ``name``.
 
@@ -96,7 +97,9 @@ def make_release(
     ``differencing`` (suppression only): every release already in ``releases_dir`` is an
     attacker's too; ``protect`` suppresses more where differencing with one of them would
     disclose, ``refuse`` raises naming the table and the earlier release, ``off`` skips the check
-    (only to demonstrate the attack). See docs/disclosure-attacks.md.
+    (only to demonstrate the attack). ``revision_batch`` (default ``min_cell``; 1 revises at
+    once): a stratum an earlier release of another run published is republished unchanged until
+    at least that many persons changed in it (``revisions.py``). See docs/disclosure-attacks.md.
     """
     if not _NAME.match(name):
         raise ReleaseError("a release name uses lowercase letters, digits, '.', '_' and '-' only")
@@ -111,6 +114,8 @@ def make_release(
         raise ReleaseError(f"unknown differencing mode; use one of {', '.join(MODES)}")
     rules_obj = Rules(min_cell=min_cell, group_disclosure=group_disclosure)
     earlier: list[Release] = []
+    held: list[dict[str, object]] = []  # strata republished from an earlier release
+    batch = 1
     definitions = [d for d in registry if table_names is None or d.name in table_names]
     if method == "dp":
         # DP needs a bound on what one person adds; tables without one are left out, and said so.
@@ -128,13 +133,19 @@ def make_release(
             secondary="MILP, Fischetti-Salazar cutting planes (scipy HiGHS)",
             audit="LP interval audit passed (the attacker knows this rule)",
         )
-        earlier = [
-            r for r in published_releases(releases_dir) if r.rules.get("method") == "suppression"
-        ]
+        earlier = sorted(
+            (r for r in published_releases(releases_dir) if r.rules.get("method") == "suppression"),
+            key=lambda r: (r.created_at, r.name),
+        )
+        batch = min_cell if revision_batch is None else revision_batch
+        if batch < 1:
+            raise ReleaseError("the revision batch must be at least 1 person")
         if differencing != "off":
             rules["differencing"] = {
                 "mode": differencing,
                 "checked_against": [r.name for r in earlier],
+                "revision_batch": batch,
+                "held": held,
             }
     elif method == "rounding":
         rules.update(rounding_base=rounding_base, additive=False)
@@ -172,6 +183,9 @@ def make_release(
                 rules=rules_obj,
                 mode=differencing,
                 time_limit=time_limit,
+                batch=batch,
+                contributions=definition.max_contributions or 1,
+                held=held,
             )
         else:
             protected = _protect(definition, raw, method, rounding_base, rules)
