@@ -146,6 +146,12 @@ def suppress_across_releases(
         aligned = [Earlier(e.release, e.run_id, *_align(table, dims, e.data)) for e in considered]
         decision = decide(table, run_id, aligned, batch, contributions)
         if decision.held_from is not None:
+            if mode == "refuse":
+                raise DifferencingError(
+                    f"table '{name}': differencing with release '{decision.held_from}' would "
+                    "disclose the few persons changed since; protect (--differencing protect) "
+                    "holds their year as published"
+                )
             source_release = next(a for a in aligned if a.release == decision.held_from)
             parts.append(held_frame(table.labels, source_release))
             if held is not None:

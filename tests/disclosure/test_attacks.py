@@ -1,0 +1,154 @@
+"""The attack suite of issue 25: "suppressed means non-zero", the joint MILP, withdrawals.
+
+Published numbers only, no code of the release's own solver: each attack must succeed against the
+rule or design it was aimed at (so the test can fail) and find nothing against the current one.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.stats.world import make_world
+from zichtbaar.config import settings_from_env
+from zichtbaar.disclosure.attacks import (
+    ATTRIBUTES,
+    SAME_POPULATION,
+    baseline_guess,
+    joint_intervals,
+    withdrawal_guess,
+)
+from zichtbaar.disclosure.audit import attacker_intervals
+from zichtbaar.disclosure.differencing import _align, audit_published
+from zichtbaar.disclosure.release import Release, load_release, make_release
+from zichtbaar.disclosure.rules import Rules, protection
+from zichtbaar.disclosure.secondary import suppress
+from zichtbaar.disclosure.structure import TOTAL, build_tables
+from zichtbaar.link.run import open_run
+from zichtbaar.pipeline import run_demo
+from zichtbaar.stats import REGISTRY
+
+MIN_CELL = 10
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Release, duckdb.DuckDBPyConnection]:
+    home = tmp_path_factory.mktemp("demo") / "home"
+    settings = settings_from_env({"ZICHTBAAR_HOME": str(home)})
+    result = run_demo(settings, seed=5, scale=0.05)
+    release = load_release(settings.releases_dir, result.release.name)
+    return release, open_run(settings.runs_dir, release.run_id)
+
+
+def _small_lower_bounds(
+    release: Release, con: duckdb.DuckDBPyConnection, old_pattern: bool
+) -> tuple[int, int, int, int]:
+    """(small items checked, small items whose lower bound 0 the attacker removes,
+    zero items published, suppressed items that are truly zero)."""
+    believed = Rules(MIN_CELL, zeros="publish")  # the attacker's "suppressed means >= 1"
+    checked = lifted = zeros_published = zeros_suppressed = 0
+    for name, published in release.tables.items():
+        d = REGISTRY[name]
+        raw = d.compute(con, release.year_from, release.year_to)
+        for t in build_tables(raw, d.dims, d.strata, d.hierarchy):
+            if old_pattern:
+                mask = suppress(t, protection(t, believed))
+            else:
+                _, pub, _ = _align(t, d.dims, published.data)
+                mask = ~pub
+            # the attacker assumes what the release's zeros suggest: if a zero is published,
+            # every suppressed item is at least 1
+            zero = t.values == 0
+            zeros_published += int((zero & ~mask).sum())
+            zeros_suppressed += int((zero & mask).sum())
+            rule = believed if (zero & ~mask).any() or old_pattern else Rules(MIN_CELL)
+            prot = protection(t, Rules(MIN_CELL, zeros="publish"))
+            for iv in attacker_intervals(t, mask, prot, rule).intervals:
+                checked += 1
+                lifted += iv.low > 1e-6
+    return checked, lifted, zeros_published, zeros_suppressed
+
+
+def test_suppressed_means_nonzero_removes_no_zero_lower_bound(
+    demo: tuple[Release, duckdb.DuckDBPyConnection],
+) -> None:
+    release, con = demo
+    checked, lifted, zeros_published, zeros_suppressed = _small_lower_bounds(release, con, False)
+    assert checked > 0 and zeros_published == 0 and lifted == 0
+    assert zeros_suppressed > 0  # "suppressed means >= 1" is false on this release
+    # against the rule before issue 25 the same attack removes the lower bound of every one
+    old_checked, old_lifted, old_zeros, _ = _small_lower_bounds(release, con, True)
+    assert old_zeros > 0 and old_lifted == old_checked > 0
+
+
+def test_the_rule_aware_audit_passes_every_table(
+    demo: tuple[Release, duckdb.DuckDBPyConnection],
+) -> None:
+    release, con = demo
+    audits = audit_published(con, release, REGISTRY)
+    assert len(audits) == len(REGISTRY) and all(a.passed for a in audits)
+
+
+def test_the_joint_milp_over_the_person_tables_narrows_no_small_cell(
+    demo: tuple[Release, duckdb.DuckDBPyConnection],
+) -> None:
+    release, con = demo
+    tables, dims, small = {}, {}, []
+    for name in SAME_POPULATION:
+        d = REGISTRY[name]
+        raw = d.compute(con, release.year_from, release.year_to)
+        dim = d.dims[1]
+        tables[name], dims[name] = (release.tables[name].data, raw), dim
+        merged = release.tables[name].data.merge(raw, on=["year", dim])
+        hidden = merged[merged["suppressed"] & (merged[dim] != TOTAL) & (merged["count"] < MIN_CELL)]
+        small += [(name, int(r.year), str(getattr(r, dim))) for r in hidden.itertuples()]
+    totals = {n: tables[n][1].groupby("year")["count"].sum().to_dict() for n in SAME_POPULATION}
+    assert len({tuple(sorted(t.items())) for t in totals.values()}) == 1  # same population
+    assert small
+    for (low, high) in joint_intervals(tables, dims, small).values():
+        assert low <= 0.5 and high >= MIN_CELL - 0.5
+
+
+def _withdraw(src: Path, dst: Path, person: str) -> duckdb.DuckDBPyConnection:
+    shutil.copy(src, dst)
+    con = duckdb.connect(str(dst))
+    con.execute("DELETE FROM persons WHERE person_id = ?", [person])
+    con.close()
+    return duckdb.connect(str(dst), read_only=True)
+
+
+def test_a_withdrawal_pattern_names_the_person_unless_the_stratum_is_held(tmp_path: Path) -> None:
+    world = make_world(tmp_path / "run.duckdb", n=300)
+    full = duckdb.connect(str(tmp_path / "run.duckdb"), read_only=True)
+    tables = list(SAME_POPULATION)
+    make_release(full, "full", "r1", tmp_path / "base", 2018, 2021, table_names=tables)
+    r1 = load_release(tmp_path / "base", "r1")
+    full.close()
+    hits = {"revise": 0, "hold": 0}
+    baseline_hits = 0
+    for k, person in enumerate(world.persons[:6]):
+        truth = {a: str(person[a]) for a in ATTRIBUTES}
+        base = baseline_guess(r1)
+        baseline_hits += sum(base[a] == truth[a] for a in ATTRIBUTES)
+        con = _withdraw(tmp_path / "run.duckdb", tmp_path / f"w{k}.duckdb", str(person["person_id"]))
+        for design, batch in (("revise", 1), ("hold", None)):
+            rel = tmp_path / f"{design}{k}"
+            shutil.copytree(tmp_path / "base", rel)
+            make_release(
+                con, f"w{k}", "r2", rel, 2018, 2021, table_names=tables, revision_batch=batch
+            )
+            r2 = load_release(rel, "r2")
+            guess = withdrawal_guess(r1, r2)
+            hits[design] += sum(guess[a] == truth[a] for a in ATTRIBUTES)
+            if design == "hold":
+                # the person's year is republished as it was: the attacker learns nothing
+                assert guess == base
+                assert r2.rules["differencing"]["held"]
+                for name in tables:
+                    assert r2.tables[name].data.equals(r1.tables[name].data)
+        con.close()
+    assert hits["hold"] == baseline_hits
+    assert hits["revise"] > baseline_hits + 6  # the pattern names the person's attributes
