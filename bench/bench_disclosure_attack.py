@@ -26,12 +26,9 @@ LATE_SHARE = 0.05
 
 def main() -> None:
     from zichtbaar.config import settings_from_env
-    from zichtbaar.disclosure.differencing import (
-        DifferencingError,
-        audit_published,
-        differencing_attack,
-    )
+    from zichtbaar.disclosure.differencing import DifferencingError, differencing_attack
     from zichtbaar.disclosure.release import load_release, make_release
+    from zichtbaar.disclosure.release_audit import audit_published
     from zichtbaar.link.run import RUN_DB, open_run
     from zichtbaar.pipeline import run_demo
     from zichtbaar.stats import DETAIL, REGISTRY

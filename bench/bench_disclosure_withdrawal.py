@@ -42,8 +42,12 @@ def main() -> None:
     import duckdb
 
     from zichtbaar.config import settings_from_env
-    from zichtbaar.disclosure.attacks import ATTRIBUTES, SAME_POPULATION, baseline_guess
-    from zichtbaar.disclosure.attacks import withdrawal_guess
+    from zichtbaar.disclosure.attacks import (
+        ATTRIBUTES,
+        SAME_POPULATION,
+        baseline_guess,
+        withdrawal_guess,
+    )
     from zichtbaar.disclosure.release import load_release, make_release
     from zichtbaar.link.run import RUN_DB
     from zichtbaar.pipeline import run_demo
@@ -73,7 +77,7 @@ def main() -> None:
     hits: dict[str, dict[str, int]] = {d: dict.fromkeys(ATTRIBUTES, 0) for d in designs}
     base_hits = {k: dict.fromkeys(ATTRIBUTES, 0) for k in ("overall", "year_known")}
     cost: dict[str, list[int]] = {d: [] for d in designs}
-    held: dict[str, list[int]] = {d: [] for d in designs}
+    republished: dict[str, list[int]] = {d: [] for d in designs}
     seconds: dict[str, list[float]] = {d: [] for d in designs}
     for k, person in enumerate(targets):
         truth = dict(zip(ATTRIBUTES, (str(v) for v in person[2:]), strict=True))
@@ -106,9 +110,12 @@ def main() -> None:
             for attr in ATTRIBUTES:
                 hits[design][attr] += guess[attr] == truth[attr]
             cost[design].append(_suppressed(r2) - _suppressed(r1))
-            held[design].append(len(r2.rules.get("differencing", {}).get("held", [])))
+            listed = r2.rules.get("differencing", {}).get("as_published", [])
+            republished[design].append(len(listed))
             shutil.rmtree(rel, ignore_errors=True)
-        print(f"trial {k + 1}/{TRIALS}: " + ", ".join(f"{d} {sum(hits[d].values())}" for d in designs))
+        print(
+            f"trial {k + 1}/{TRIALS}: " + ", ".join(f"{d} {sum(hits[d].values())}" for d in designs)
+        )
     con.close()
     rate = {d: {a: h / TRIALS for a, h in v.items()} for d, v in hits.items()}
     base_rate = {k: {a: h / TRIALS for a, h in v.items()} for k, v in base_hits.items()}
@@ -120,7 +127,7 @@ def main() -> None:
         hit_rate=rate,
         baseline_hit_rate=base_rate,
         extra_suppressed_items_mean={d: sum(c) / TRIALS for d, c in cost.items()},
-        held_strata_mean={d: sum(h) / TRIALS for d, h in held.items()},
+        strata_as_published_mean={d: sum(h) / TRIALS for d, h in republished.items()},
         batch=BATCH,
         dp_epsilon=EPSILON,
         peak_rss_mb=peak_rss_mb(),

@@ -15,11 +15,11 @@ from zichtbaar.disclosure.budget import PrivacyLedger
 from zichtbaar.disclosure.differencing import (
     DifferencingError,
     Published,
-    audit_published,
     differencing_attack,
     suppress_across_releases,
 )
 from zichtbaar.disclosure.release import Release, ReleasedTable, load_release, make_release
+from zichtbaar.disclosure.release_audit import audit_published
 from zichtbaar.disclosure.rules import Rules
 from zichtbaar.disclosure.structure import TOTAL
 from zichtbaar.errors import ReleaseError
@@ -97,7 +97,10 @@ def test_protection_defeats_the_attack(
         "mode": "protect",
         "checked_against": ["r2020"],
         "revision_batch": 1,
-        "held": [],
+        "as_published": [
+            {"table": TABLE, "year": 2018, "from": "r2020"},
+            {"table": TABLE, "year": 2019, "from": "r2020"},
+        ],
     }
 
 
@@ -107,9 +110,8 @@ def test_by_default_a_year_with_few_changes_is_held_as_published(
     """Three late persons < min_cell: 2020 is republished as release 1 had it (issue 25)."""
     first, second = _pair(runs, tmp_path / "rel", "protect", batch=None)
     assert differencing_attack(first, second) == []
-    assert second.rules["differencing"]["held"] == [
-        {"table": TABLE, "year": 2020, "from": "r2020"}
-    ]
+    listed = second.rules["differencing"]["as_published"]
+    assert [h["year"] for h in listed] == [2018, 2019, 2020]  # held and unchanged alike
     a, b = first.table(TABLE).data, second.table(TABLE).data
     pd.testing.assert_frame_equal(
         a[a.year <= 2020].reset_index(drop=True), b[b.year <= 2020].reset_index(drop=True)

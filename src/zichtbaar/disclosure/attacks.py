@@ -117,10 +117,10 @@ def joint_intervals(
     for name, (pub, _) in tables.items():
         dim = dims[name]
         for row in _cells(pub, dim).itertuples(index=False):
-            key = (name, int(getattr(row, "year")), str(getattr(row, dim)))
+            key = (name, int(str(row.year)), str(getattr(row, dim)))
             index[key] = len(index)
-            if not bool(getattr(row, "suppressed")):
-                fixed[index[key]] = int(getattr(row, "value"))
+            if not bool(row.suppressed):
+                fixed[index[key]] = int(str(row.value))
     n = len(index)
     rows: list[tuple[list[int], float, float]] = []
     years: dict[int, list[list[int]]] = {}

@@ -25,7 +25,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import duckdb
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
@@ -40,7 +39,6 @@ from zichtbaar.errors import DisclosureError
 
 if TYPE_CHECKING:
     from zichtbaar.disclosure.release import Release
-    from zichtbaar.stats.registry import TableRegistry
 
 MODES = ("protect", "refuse", "off")
 _TOL = 1e-6
@@ -76,7 +74,7 @@ def _keys(labels: pd.DataFrame, dims: Sequence[str]) -> list[tuple[str, ...]]:
     return [tuple(str(v) for v in row) for row in labels[list(dims)].itertuples(index=False)]
 
 
-def _align(
+def align(
     table: LinearTable, dims: Sequence[str], earlier: pd.DataFrame
 ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_], npt.NDArray[np.int64]]:
     """Per item of ``table``: present in the earlier release, published there, and its value."""
@@ -124,7 +122,7 @@ def suppress_across_releases(
     time_limit: float = 30.0,
     batch: int = 1,
     contributions: int = 1,
-    held: list[dict[str, object]] | None = None,
+    republished: list[dict[str, object]] | None = None,
 ) -> pd.DataFrame:
     """Suppress ``cells`` so that neither it alone nor with ``earlier`` releases discloses.
 
@@ -132,7 +130,9 @@ def suppress_across_releases(
     instead, ``off`` ignores the earlier releases (only for demonstrating the attack).
     ``earlier`` comes oldest first. A stratum an earlier release of another run published in
     which fewer than ``batch`` units changed is held: republished as the latest such release had
-    it (``revisions.py``; appended to ``held``); no earlier suppression is ever lifted.
+    it (``revisions.py``); no earlier suppression is ever lifted. ``republished`` gets every
+    stratum equal to an earlier release of another run, held or unchanged alike: which ones were
+    held is not said, since that would name the year of the few persons changed.
     Raises ``DifferencingError`` when a release cannot be made safe: the message names the table
     and the earlier release, never a count.
     """
@@ -143,7 +143,7 @@ def suppress_across_releases(
     parts = []
     for table in build_tables(cells, dims, strata, hierarchy):
         prot = protection(table, rules)
-        aligned = [Earlier(e.release, e.run_id, *_align(table, dims, e.data)) for e in considered]
+        aligned = [Earlier(e.release, e.run_id, *align(table, dims, e.data)) for e in considered]
         decision = decide(table, run_id, aligned, batch, contributions)
         if decision.held_from is not None:
             if mode == "refuse":
@@ -154,12 +154,20 @@ def suppress_across_releases(
                 )
             source_release = next(a for a in aligned if a.release == decision.held_from)
             parts.append(held_frame(table.labels, source_release))
-            if held is not None:
-                key = {s: _plain(table.labels.iloc[0][s]) for s in strata}
-                held.append({"table": name, **key, "from": decision.held_from})
+            _note(republished, name, table, strata, decision.held_from)
             continue
         mask = _one_stratum(name, table, dims, run_id, considered, prot, rules, mode, time_limit)
         mask = mask | decision.keep_suppressed  # never un-suppress: only widens every interval
+        same = [
+            a
+            for a in aligned
+            if a.run_id != run_id
+            and a.present.all()
+            and np.array_equal(a.published, ~mask)
+            and np.array_equal(a.values[~mask], table.values[~mask])
+        ]
+        if same:
+            _note(republished, name, table, strata, same[-1].release)
         out = table.labels.copy()
         out["value"] = pd.array(
             [None if s else int(v) for v, s in zip(table.values, mask, strict=True)],
@@ -176,6 +184,18 @@ def suppress_across_releases(
             }
         )
     return pd.concat(parts, ignore_index=True)
+
+
+def _note(
+    republished: list[dict[str, object]] | None,
+    name: str,
+    table: LinearTable,
+    strata: Sequence[str],
+    source: str,
+) -> None:
+    if republished is not None:
+        key = {s: _plain(table.labels.iloc[0][s]) for s in strata}
+        republished.append({"table": name, **key, "from": source})
 
 
 def _plain(v: object) -> object:
@@ -201,7 +221,7 @@ def _one_stratum(
     in_same = np.zeros(table.n_items, dtype=bool)
     source = np.full(table.n_items, "", dtype=object)
     for e in earlier:
-        present, pub, val = _align(table, dims, e.data)
+        present, pub, val = align(table, dims, e.data)
         both = present & pub
         if e.run_id == run_id and np.array_equal(val[both], v[both]):
             known |= both
@@ -378,74 +398,3 @@ def _union_lp(
         for iv in result.intervals
         if iv.low > _TOL and iv.high < min_cell - _TOL
     ]
-
-
-@dataclass(frozen=True)
-class TableAudit:
-    """The attacker's view of one published table, checked against the true counts."""
-
-    table: str
-    items: int
-    suppressed: int
-    checked: int  # sensitive suppressed items whose interval was computed
-    exposed: int  # sensitive items published (must be 0)
-    narrowed: int  # intervals narrower than the protection range (must be 0)
-    slack: float  # least room left over a protection range (inf when nothing was checked)
-
-    @property
-    def passed(self) -> bool:
-        return self.exposed == 0 and self.narrowed == 0
-
-
-def release_rules(meta: Mapping[str, object]) -> Rules:
-    """The rule a release was made under (one without ``zeros`` predates the zero rule)."""
-    return Rules(
-        min_cell=int(str(meta["min_cell"])),
-        group_disclosure=bool(meta.get("group_disclosure", False)),
-        zeros=str(meta.get("zeros", "publish")),
-    )
-
-
-def audit_published(
-    con: duckdb.DuckDBPyConnection, release: Release, registry: TableRegistry
-) -> list[TableAudit]:
-    """Re-run the LP audit over every suppressed table of a published release.
-
-    Independent of how the release was made: the true counts are recomputed from the run and the
-    suppression pattern is read from what was published, so a release edited or made by another
-    path is checked the same way.
-    """
-    if release.rules.get("method") != "suppression":
-        return []
-    rules = release_rules(release.rules)
-    held = [h for h in release.rules.get("differencing", {}).get("held", [])]
-    out = []
-    for name, published in release.tables.items():
-        definition = registry[name]
-        raw = definition.compute(con, release.year_from, release.year_to)
-        dims = definition.dims
-        items = suppressed = checked = exposed = narrowed = 0
-        slack = np.inf
-        for table in build_tables(raw, dims, definition.strata, definition.hierarchy):
-            stratum = {s: str(table.labels.iloc[0][s]) for s in definition.strata}
-            if any(
-                h["table"] == name and all(str(h.get(s)) == v for s, v in stratum.items())
-                for h in held
-            ):
-                continue  # republished from an earlier release: audited with that release's run
-            present, pub, val = _align(table, dims, published.data)
-            if not present.all() or not np.array_equal(val[pub], table.values[pub]):
-                raise DisclosureError(f"table '{name}' does not match the run it was made from")
-            mask = ~pub
-            prot = protection(table, rules)
-            result = attacker_intervals(table, mask, prot, rules)
-            items += table.n_items
-            suppressed += int(mask.sum())
-            checked += len(result.intervals)
-            exposed += int((prot.sensitive & pub).sum())
-            narrowed += len(result.failures)
-            for iv in result.intervals:
-                room = min(iv.value - iv.needed_low - iv.low, iv.high - iv.value - iv.needed_high)
-                slack = min(slack, room)
-        out.append(TableAudit(name, items, suppressed, checked, exposed, narrowed, float(slack)))
-    return out

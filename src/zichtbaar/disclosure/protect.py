@@ -7,6 +7,7 @@ where a dim is summed) with ``value`` (nullable, None where suppressed) and ``su
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -56,15 +57,13 @@ def suppress_table(
     for table in build_tables(cells, dims, strata, hierarchy):
         prot = protection(table, rules)
         mask = suppress(table, prot, time_limit=time_limit)
-        mask = repair(table, mask, lambda m, t=table, p=prot: _narrowed(t, m, p, rules))
+        mask = repair(table, mask, partial(_narrowed, table, prot=prot, rules=rules))
         audit(table, mask, prot, rules)
         parts.append(_frame(table, table.values, mask))
     return _concat(parts, dims)
 
 
-def _narrowed(
-    table: LinearTable, mask: np.ndarray, prot: Protection, rules: Rules
-) -> list[int]:
+def _narrowed(table: LinearTable, mask: np.ndarray, prot: Protection, rules: Rules) -> list[int]:
     return [i.item for i in attacker_intervals(table, mask, prot, rules).failures]
 
 

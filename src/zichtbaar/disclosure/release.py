@@ -114,7 +114,7 @@ def make_release(
         raise ReleaseError(f"unknown differencing mode; use one of {', '.join(MODES)}")
     rules_obj = Rules(min_cell=min_cell, group_disclosure=group_disclosure)
     earlier: list[Release] = []
-    held: list[dict[str, object]] = []  # strata republished from an earlier release
+    republished: list[dict[str, object]] = []  # strata as an earlier release published them
     batch = 1
     definitions = [d for d in registry if table_names is None or d.name in table_names]
     if method == "dp":
@@ -145,7 +145,7 @@ def make_release(
                 "mode": differencing,
                 "checked_against": [r.name for r in earlier],
                 "revision_batch": batch,
-                "held": held,
+                "as_published": republished,
             }
     elif method == "rounding":
         rules.update(rounding_base=rounding_base, additive=False)
@@ -185,7 +185,7 @@ def make_release(
                 time_limit=time_limit,
                 batch=batch,
                 contributions=definition.max_contributions or 1,
-                held=held,
+                republished=republished,
             )
         else:
             protected = _protect(definition, raw, method, rounding_base, rules)

@@ -32,7 +32,6 @@ import numpy.typing as npt
 from zichtbaar.disclosure.structure import LinearTable
 from zichtbaar.errors import DisclosureError
 
-
 ZERO_RULES = ("protect", "publish")
 
 
