@@ -18,16 +18,12 @@ from zichtbaar.disclosure.attacks import (
     ATTRIBUTES,
     SAME_POPULATION,
     baseline_guess,
-    joint_intervals,
+    joint_milp_attack,
+    nonzero_inference,
     withdrawal_guess,
 )
-from zichtbaar.disclosure.audit import attacker_intervals
-from zichtbaar.disclosure.differencing import align
 from zichtbaar.disclosure.release import Release, load_release, make_release
 from zichtbaar.disclosure.release_audit import audit_published
-from zichtbaar.disclosure.rules import Rules, protection
-from zichtbaar.disclosure.secondary import suppress
-from zichtbaar.disclosure.structure import TOTAL, build_tables
 from zichtbaar.link.run import open_run
 from zichtbaar.pipeline import run_demo
 from zichtbaar.stats import REGISTRY
@@ -44,45 +40,16 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Release, duckdb.Duck
     return release, open_run(settings.runs_dir, release.run_id)
 
 
-def _small_lower_bounds(
-    release: Release, con: duckdb.DuckDBPyConnection, old_pattern: bool
-) -> tuple[int, int, int, int]:
-    """(small items checked, small items whose lower bound 0 the attacker removes,
-    zero items published, suppressed items that are truly zero)."""
-    believed = Rules(MIN_CELL, zeros="publish")  # the attacker's "suppressed means >= 1"
-    checked = lifted = zeros_published = zeros_suppressed = 0
-    for name, published in release.tables.items():
-        d = REGISTRY[name]
-        raw = d.compute(con, release.year_from, release.year_to)
-        for t in build_tables(raw, d.dims, d.strata, d.hierarchy):
-            if old_pattern:
-                mask = suppress(t, protection(t, believed))
-            else:
-                _, pub, _ = align(t, d.dims, published.data)
-                mask = ~pub
-            # the attacker assumes what the release's zeros suggest: if a zero is published,
-            # every suppressed item is at least 1
-            zero = t.values == 0
-            zeros_published += int((zero & ~mask).sum())
-            zeros_suppressed += int((zero & mask).sum())
-            rule = believed if (zero & ~mask).any() or old_pattern else Rules(MIN_CELL)
-            prot = protection(t, Rules(MIN_CELL, zeros="publish"))
-            for iv in attacker_intervals(t, mask, prot, rule).intervals:
-                checked += 1
-                lifted += iv.low > 1e-6
-    return checked, lifted, zeros_published, zeros_suppressed
-
-
 def test_suppressed_means_nonzero_removes_no_zero_lower_bound(
     demo: tuple[Release, duckdb.DuckDBPyConnection],
 ) -> None:
     release, con = demo
-    checked, lifted, zeros_published, zeros_suppressed = _small_lower_bounds(release, con, False)
-    assert checked > 0 and zeros_published == 0 and lifted == 0
-    assert zeros_suppressed > 0  # "suppressed means >= 1" is false on this release
+    now = nonzero_inference(release, con, REGISTRY)
+    assert now.checked > 0 and now.zeros_published == 0 and now.lifted == 0
+    assert now.zeros_suppressed > 0  # "suppressed means >= 1" is false on this release
     # against the rule before issue 25 the same attack removes the lower bound of every one
-    old_checked, old_lifted, old_zeros, _ = _small_lower_bounds(release, con, True)
-    assert old_zeros > 0 and old_lifted == old_checked > 0
+    old = nonzero_inference(release, con, REGISTRY, old_pattern=True)
+    assert old.zeros_published > 0 and old.lifted == old.checked > 0
 
 
 def test_the_rule_aware_audit_passes_every_table(
@@ -97,22 +64,17 @@ def test_the_joint_milp_over_the_person_tables_narrows_no_small_cell(
     demo: tuple[Release, duckdb.DuckDBPyConnection],
 ) -> None:
     release, con = demo
-    tables, dims, small = {}, {}, []
-    for name in SAME_POPULATION:
-        d = REGISTRY[name]
-        raw = d.compute(con, release.year_from, release.year_to)
-        dim = d.dims[1]
-        tables[name], dims[name] = (release.tables[name].data, raw), dim
-        merged = release.tables[name].data.merge(raw, on=["year", dim])
-        hidden = merged[
-            merged["suppressed"] & (merged[dim] != TOTAL) & (merged["count"] < MIN_CELL)
-        ]
-        small += [(name, int(r.year), str(getattr(r, dim))) for r in hidden.itertuples()]
-    totals = {n: tables[n][1].groupby("year")["count"].sum().to_dict() for n in SAME_POPULATION}
+    totals = {
+        n: REGISTRY[n]
+        .compute(con, release.year_from, release.year_to)
+        .groupby("year")["count"]
+        .sum()
+        .to_dict()
+        for n in SAME_POPULATION
+    }
     assert len({tuple(sorted(t.items())) for t in totals.values()}) == 1  # same population
-    assert small
-    for low, high in joint_intervals(tables, dims, small).values():
-        assert low <= 0.5 and high >= MIN_CELL - 0.5
+    checked, narrowed = joint_milp_attack(release, con, REGISTRY)
+    assert checked > 0 and narrowed == 0
 
 
 def _withdraw(src: Path, dst: Path, person: str) -> duckdb.DuckDBPyConnection:

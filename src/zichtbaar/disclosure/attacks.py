@@ -7,19 +7,32 @@
   alone (the most frequent category, of the person's year if the attacker knows it).
 * ``joint_intervals``: the integer programme over several tables at once, with the year totals of
   tables that count the same population tied together (``SAME_POPULATION``).
+* ``nonzero_inference``: "suppressed means at least 1", taken wherever the release publishes a
+  zero (so that the rule evidently publishes zeros), else the release's own stated rule.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import lil_array
 
+from zichtbaar.disclosure.audit import attacker_intervals
+from zichtbaar.disclosure.differencing import align
 from zichtbaar.disclosure.release import Release
-from zichtbaar.disclosure.structure import TOTAL
+from zichtbaar.disclosure.rules import Rules, protection
+from zichtbaar.disclosure.secondary import suppress
+from zichtbaar.disclosure.structure import TOTAL, build_tables
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from zichtbaar.stats.registry import TableRegistry
 
 ATTRIBUTES = {
     "form": "victims_by_year_form",
@@ -162,3 +175,77 @@ def joint_intervals(
             ends.append(np.inf if res.status != 0 and sign < 0 else sign * float(res.fun))
         out[key] = (ends[0], ends[1])
     return out
+
+
+@dataclass(frozen=True)
+class NonzeroInference:
+    """What "suppressed means at least 1" does to the small items of a release."""
+
+    checked: int  # suppressed small items (0 < n < min_cell)
+    lifted: int  # of which the attacker removes the lower bound 0
+    zeros_published: int
+    zeros_suppressed: int  # suppressed items that are truly 0: the inference is false there
+
+
+def nonzero_inference(
+    release: Release,
+    con: duckdb.DuckDBPyConnection,
+    registry: TableRegistry,
+    old_pattern: bool = False,
+) -> NonzeroInference:
+    """The attack on a published release, or (``old_pattern``) on the pattern of the old rule.
+
+    Per stratum the attacker takes every suppressed item to be at least 1 if the stratum
+    publishes a zero (then the rule evidently publishes zeros); otherwise it knows the release's
+    zero rule (``audit.attacker_intervals`` with it), which says a suppressed item may be 0.
+    """
+    m = int(release.rules["min_cell"])
+    believed = Rules(m, zeros="publish")
+    stated = Rules(m, zeros=str(release.rules.get("zeros", "publish")))
+    checked = lifted = zeros_published = zeros_suppressed = 0
+    for name, published in release.tables.items():
+        d = registry[name]
+        raw = d.compute(con, release.year_from, release.year_to)
+        for t in build_tables(raw, d.dims, d.strata, d.hierarchy):
+            small = protection(t, believed)  # the items 0 < n < min_cell
+            if old_pattern:
+                mask = suppress(t, small)
+            else:
+                _, pub, _ = align(t, d.dims, published.data)
+                mask = ~pub
+            zero = t.values == 0
+            zeros_published += int((zero & ~mask).sum())
+            zeros_suppressed += int((zero & mask).sum())
+            rule = believed if old_pattern or (zero & ~mask).any() else stated
+            for iv in attacker_intervals(t, mask, small, rule).intervals:
+                checked += 1
+                lifted += iv.low > 1e-6
+    return NonzeroInference(checked, lifted, zeros_published, zeros_suppressed)
+
+
+def joint_milp_attack(
+    release: Release, con: duckdb.DuckDBPyConnection, registry: TableRegistry
+) -> tuple[int, int]:
+    """(suppressed small cells checked, narrowed) by the joint MILP over ``SAME_POPULATION``.
+
+    Narrowed: the integer min is above 0 or the max below ``min_cell`` (the cells' protection
+    range). The true counts only say which suppressed cells are small.
+    """
+    m = int(release.rules["min_cell"])
+    tables, dims, small = {}, {}, []
+    for name in SAME_POPULATION:
+        if name not in release.tables:
+            continue
+        d = registry[name]
+        raw = d.compute(con, release.year_from, release.year_to)
+        dim = d.dims[1]
+        pub = release.tables[name].data
+        tables[name], dims[name] = (pub, raw), dim
+        merged = _cells(pub, dim).merge(raw.astype({dim: str}), on=["year", dim])
+        hidden = merged[merged["suppressed"].astype(bool) & (merged["count"] < m)]
+        small += [
+            (name, int(str(y)), str(c)) for y, c in zip(hidden["year"], hidden[dim], strict=True)
+        ]
+    found = joint_intervals(tables, dims, small)
+    narrowed = sum(low > 0.5 or high < m - 0.5 for low, high in found.values())
+    return len(found), narrowed
