@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 from tests.stats.world import make_world
@@ -116,6 +117,26 @@ def test_a_withdrawal_pattern_names_the_person_unless_the_stratum_is_held(tmp_pa
                 assert r2.rules["differencing"]["as_published"]
                 for name in tables:
                     assert r2.tables[name].data.equals(r1.tables[name].data)
+                # the median days to first help and their group sizes too
+                assert r2.extra["followup_median_days"] == r1.extra["followup_median_days"]
         con.close()
     assert hits["hold"] == baseline_hits
     assert hits["revise"] > baseline_hits + 6  # the pattern names the person's attributes
+
+
+def test_a_category_only_the_withdrawn_person_had_does_not_vanish(tmp_path: Path) -> None:
+    """The only person of a region withdraws: the region stays in every year, as published."""
+    make_world(tmp_path / "run.duckdb", n=300)
+    con = duckdb.connect(str(tmp_path / "run.duckdb"))
+    con.execute("UPDATE persons SET region = 'utrecht' WHERE person_id = 'P00000'")
+    con.close()
+    full = duckdb.connect(str(tmp_path / "run.duckdb"), read_only=True)
+    table = ATTRIBUTES["region"]
+    make_release(full, "full", "r1", tmp_path / "rel", 2018, 2021, table_names=[table])
+    full.close()
+    con = _withdraw(tmp_path / "run.duckdb", tmp_path / "w.duckdb", "P00000")
+    make_release(con, "w", "r2", tmp_path / "rel", 2018, 2021, table_names=[table])
+    r1, r2 = load_release(tmp_path / "rel", "r1"), load_release(tmp_path / "rel", "r2")
+    assert "utrecht" in set(r2.table(table).data["region"])
+    pd.testing.assert_frame_equal(r1.table(table).data, r2.table(table).data)
+    assert withdrawal_guess(r1, r2) == baseline_guess(r1)

@@ -21,6 +21,7 @@ from zichtbaar.disclosure.budget import PrivacyLedger
 from zichtbaar.disclosure.differencing import MODES, Published, suppress_across_releases
 from zichtbaar.disclosure.minors import published_minors_estimate
 from zichtbaar.disclosure.protect import METHODS, noisy_table, round_table
+from zichtbaar.disclosure.revisions import hold_medians, with_earlier_categories
 from zichtbaar.disclosure.rules import Rules
 from zichtbaar.disclosure.sdmx import to_sdmx_csv
 from zichtbaar.errors import ReleaseError
@@ -168,16 +169,21 @@ def make_release(
     for definition in definitions:
         raw = definition.compute(con, year_from, year_to)
         if method == "suppression":
+            shown = [
+                Published(r.name, r.run_id, r.tables[definition.name].data)
+                for r in earlier
+                if definition.name in r.tables
+            ]
+            if differencing != "off":
+                raw = with_earlier_categories(
+                    raw, definition.dims, definition.strata, [p.data for p in shown]
+                )
             protected = suppress_across_releases(
                 definition.name,
                 raw,
                 definition.dims,
                 run_id,
-                [
-                    Published(r.name, r.run_id, r.tables[definition.name].data)
-                    for r in earlier
-                    if definition.name in r.tables
-                ],
+                shown,
                 strata=definition.strata,
                 hierarchy=definition.hierarchy,
                 rules=rules_obj,
@@ -200,17 +206,22 @@ def make_release(
         )
     medians = median_days_to_first_help(con, year_from, year_to)
     ok = medians["n"] >= min_cell
-    extra_all = {
-        **(extra or {}),
-        "followup_median_days": [
-            {
-                **{k: r[k] for k in ("year", "help", "by", "group")},
-                "n": int(r["n"]) if o else None,
-                "median_days": float(r["median_days"]) if o else None,
-            }
-            for (_, r), o in zip(medians.iterrows(), ok, strict=True)
-        ],
-    }
+    median_entries: list[dict[str, object]] = [
+        {
+            **{k: r[k] for k in ("year", "help", "by", "group")},
+            "n": int(r["n"]) if o else None,
+            "median_days": float(r["median_days"]) if o else None,
+        }
+        for (_, r), o in zip(medians.iterrows(), ok, strict=True)
+    ]
+    if method == "suppression" and differencing != "off":
+        others = [
+            (r.run_id, list(r.extra.get("followup_median_days", [])))
+            for r in earlier
+            if r.run_id != run_id
+        ]
+        median_entries = hold_medians(median_entries, others, batch)
+    extra_all = {**(extra or {}), "followup_median_days": median_entries}
     if estimate_minors:
         extra_all["minors_domestic_sexual_estimated"] = published_minors_estimate(
             con, year_from, year_to, min_cell

@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from zichtbaar.disclosure.structure import LinearTable
+from zichtbaar.disclosure.structure import TOTAL, LinearTable
 
 
 @dataclass(frozen=True)
@@ -90,4 +90,60 @@ def held_frame(labels: pd.DataFrame, e: Earlier) -> pd.DataFrame:
         dtype="Int64",
     )
     out["suppressed"] = ~e.published
+    return out
+
+
+def with_earlier_categories(
+    raw: pd.DataFrame, dims: Sequence[str], strata: Sequence[str], earlier: Sequence[pd.DataFrame]
+) -> pd.DataFrame:
+    """``raw`` with a zero cell for every category an earlier release had and the run lost.
+
+    A category seen only through the withdrawn person (the one person from a region, say) would
+    otherwise vanish from every year of the table, which names the person's attribute. Only for
+    tables of strata × one dimension (a hierarchy's combinations are not a product).
+    """
+    free = [d for d in dims if d not in strata]
+    if len(free) != 1 or raw.empty or not earlier:
+        return raw
+    dim = free[0]
+    seen = {str(v) for v in raw[dim]}
+    lost = sorted({str(v) for e in earlier for v in e[dim] if str(v) != TOTAL} - seen)
+    if not lost:
+        return raw
+    keys = raw[list(strata)].drop_duplicates()
+    extra = keys.merge(pd.DataFrame({dim: lost}), how="cross").assign(count=0)
+    out = pd.concat([raw, extra[raw.columns]], ignore_index=True)
+    return out.sort_values(list(dims), ignore_index=True)
+
+
+MEDIAN_KEYS = ("year", "help", "by", "group")
+
+
+def hold_medians(
+    entries: list[dict[str, object]],
+    earlier: Sequence[tuple[str, list[dict[str, object]]]],
+    batch: int,
+) -> list[dict[str, object]]:
+    """Median entries (``n`` and ``median_days`` per group) held like the tables' strata.
+
+    ``earlier``: (run id, entries) of earlier releases of other runs, oldest first. A group the
+    latest of them published is republished as it was until ``n`` changed by at least ``batch``;
+    one it withheld stays withheld (never un-suppress): a change of ``n`` by one, or a median
+    moving, would name the group of a withdrawn person.
+    """
+    latest: dict[tuple[str, ...], dict[str, object]] = {}
+    for _, old in earlier:
+        for e in old:
+            latest[tuple(str(e.get(k)) for k in MEDIAN_KEYS)] = e
+    out = []
+    for e in entries:
+        before = latest.get(tuple(str(e.get(k)) for k in MEDIAN_KEYS))
+        if before is None:
+            out.append(e)
+        elif before.get("n") is None:
+            out.append({**e, "n": None, "median_days": None})
+        elif e.get("n") is None or abs(int(str(e["n"])) - int(str(before["n"]))) < batch:
+            out.append(dict(before))
+        else:
+            out.append(e)
     return out
