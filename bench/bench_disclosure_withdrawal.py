@@ -38,6 +38,26 @@ def _suppressed(release: Any) -> int:
     return sum(int(t.data["suppressed"].sum()) for t in release.tables.values())
 
 
+def _release_2(
+    con: Any, rel: Path, design: str, gone: list[str], run_id: str, years: Any, tables: list[str]
+) -> tuple[Any, float]:
+    """Release 2 of one design from the run without ``gone`` (rolled back afterwards)."""
+    from zichtbaar.disclosure.release import load_release, make_release
+
+    con.execute("BEGIN TRANSACTION")
+    con.execute("DELETE FROM persons WHERE person_id IN ?", [gone])
+    t0 = time.perf_counter()
+    kw: dict[str, Any] = {"table_names": tables}
+    if design == "revise_union":
+        kw["revision_batch"] = 1
+    elif design == "dp":
+        kw.update(method="dp", epsilon=EPSILON, privacy_budget=1e9)
+    make_release(con, run_id, "r2", rel, years[0], years[1], **kw)
+    took = time.perf_counter() - t0
+    con.execute("ROLLBACK")
+    return load_release(rel, "r2"), took
+
+
 def main() -> None:
     import duckdb
 
@@ -94,18 +114,8 @@ def main() -> None:
                 gone += rng.sample(same_year, BATCH - 1)
             rel = tmp / f"{design}-{k}"
             shutil.copytree(base, rel)
-            con.execute("BEGIN TRANSACTION")
-            con.execute("DELETE FROM persons WHERE person_id IN ?", [gone])
-            t0 = time.perf_counter()
-            kw: dict[str, Any] = {"table_names": tables}
-            if design == "revise_union":
-                kw["revision_batch"] = 1
-            elif design == "dp":
-                kw.update(method="dp", epsilon=EPSILON, privacy_budget=1e9)
-            r2 = make_release(con, f"{run_id}-w", "r2", rel, y0, y1, **kw)
-            seconds[design].append(time.perf_counter() - t0)
-            con.execute("ROLLBACK")
-            r2 = load_release(rel, "r2")
+            r2, took = _release_2(con, rel, design, gone, f"{run_id}-w", (y0, y1), tables)
+            seconds[design].append(took)
             guess = withdrawal_guess(r1, r2)
             for attr in ATTRIBUTES:
                 hits[design][attr] += guess[attr] == truth[attr]

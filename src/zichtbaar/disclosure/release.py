@@ -204,23 +204,12 @@ def make_release(
             definition.unit,
             data,
         )
-    medians = median_days_to_first_help(con, year_from, year_to)
-    ok = medians["n"] >= min_cell
-    median_entries: list[dict[str, object]] = [
-        {
-            **{k: r[k] for k in ("year", "help", "by", "group")},
-            "n": int(r["n"]) if o else None,
-            "median_days": float(r["median_days"]) if o else None,
-        }
-        for (_, r), o in zip(medians.iterrows(), ok, strict=True)
+    others = [
+        (r.run_id, list(r.extra.get("followup_median_days", [])))
+        for r in earlier
+        if r.run_id != run_id and differencing != "off"
     ]
-    if method == "suppression" and differencing != "off":
-        others = [
-            (r.run_id, list(r.extra.get("followup_median_days", [])))
-            for r in earlier
-            if r.run_id != run_id
-        ]
-        median_entries = hold_medians(median_entries, others, batch)
+    median_entries = _median_entries(con, year_from, year_to, min_cell, others, batch)
     extra_all = {**(extra or {}), "followup_median_days": median_entries}
     if estimate_minors:
         extra_all["minors_domestic_sexual_estimated"] = published_minors_estimate(
@@ -239,6 +228,28 @@ def make_release(
     _write(release, target)
     _log(releases_dir, release)
     return release
+
+
+def _median_entries(
+    con: duckdb.DuckDBPyConnection,
+    year_from: int,
+    year_to: int,
+    min_cell: int,
+    earlier: list[tuple[str, list[dict[str, object]]]],
+    batch: int,
+) -> list[dict[str, object]]:
+    """Median days to first help, for groups of at least ``min_cell``; held like the tables."""
+    medians = median_days_to_first_help(con, year_from, year_to)
+    ok = medians["n"] >= min_cell
+    entries: list[dict[str, object]] = [
+        {
+            **{k: r[k] for k in ("year", "help", "by", "group")},
+            "n": int(r["n"]) if o else None,
+            "median_days": float(r["median_days"]) if o else None,
+        }
+        for (_, r), o in zip(medians.iterrows(), ok, strict=True)
+    ]
+    return hold_medians(entries, earlier, batch) if earlier else entries
 
 
 def _plain(o: object) -> object:
