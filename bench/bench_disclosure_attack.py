@@ -2,6 +2,8 @@
 
 (a) The LP audit re-run from the outside over every table of the demo release: true counts from
 the run, the suppression pattern from the published files. Target: 0 items narrowed, 0 exposed.
+(a') Issue 25: "suppressed means >= 1" (against the old rule's pattern and the release) and the
+joint integer programme over the person tables. Target: 0 lower bounds removed, 0 narrowed.
 (b) A differencing attack across two releases with overlapping years: release 1 (2014-2022) from
 a run before late registrations (5 % of the 2022 persons), release 2 (2014-2023) from the full run.
 Unprotected (``differencing=off``), the attack finds small differences; with ``protect`` it must
@@ -26,12 +28,10 @@ LATE_SHARE = 0.05
 
 def main() -> None:
     from zichtbaar.config import settings_from_env
-    from zichtbaar.disclosure.differencing import (
-        DifferencingError,
-        audit_published,
-        differencing_attack,
-    )
+    from zichtbaar.disclosure.attacks import joint_milp_attack, nonzero_inference
+    from zichtbaar.disclosure.differencing import DifferencingError, differencing_attack
     from zichtbaar.disclosure.release import load_release, make_release
+    from zichtbaar.disclosure.release_audit import audit_published
     from zichtbaar.link.run import RUN_DB, open_run
     from zichtbaar.pipeline import run_demo
     from zichtbaar.stats import DETAIL, REGISTRY
@@ -58,6 +58,13 @@ def main() -> None:
         }
         for a in audits
     }
+    # (issue 25) "suppressed means >= 1", against the old rule's pattern and the release; the
+    # joint integer programme over the person tables with their year totals tied
+    t0 = time.perf_counter()
+    nonzero_old = nonzero_inference(release, con, REGISTRY, old_pattern=True)
+    nonzero_now = nonzero_inference(release, con, REGISTRY)
+    joint_checked, joint_narrowed = joint_milp_attack(release, con, REGISTRY)
+    t_issue25 = time.perf_counter() - t0
     # the detail tables too (``zichtbaar release --detail``): all 24
     everything = TableRegistry()
     for d in [*REGISTRY, *DETAIL]:
@@ -121,6 +128,7 @@ def main() -> None:
         Measurement("demo pipeline, scale 1.0", [t_demo]),
         Measurement("LP audit, every table of the release", [t_audit], len(audits)),
         Measurement("LP audit, release with detail tables", [t_audit_detail], len(audits_detail)),
+        Measurement("nonzero inference (2x) and joint MILP", [t_issue25]),
         Measurement("release 2, differencing off", [t_off]),
         Measurement("release 2, differencing protect", [t_prot]),
     ]
@@ -135,6 +143,12 @@ def main() -> None:
             "exposed": sum(a.exposed for a in audits),
             "per_table": per_table,
         },
+        suppressed_items_in_release=sum(a.suppressed for a in audits),
+        nonzero_inference={
+            "old_rule_pattern": vars(nonzero_old),
+            "release": vars(nonzero_now),
+        },
+        joint_milp={"small_cells_checked": joint_checked, "narrowed": joint_narrowed},
         audit_with_detail_tables={
             "tables": len(audits_detail),
             "tables_passed": sum(a.passed for a in audits_detail),
@@ -152,7 +166,13 @@ def main() -> None:
             "extra_suppressed_items": extra,
             "refused": refused,
         },
-        targets={"audit_narrowed": 0, "audit_exposed": 0, "findings_protected": 0},
+        targets={
+            "audit_narrowed": 0,
+            "audit_exposed": 0,
+            "findings_protected": 0,
+            "nonzero_lifted": 0,
+            "joint_milp_narrowed": 0,
+        },
         peak_rss_mb=peak_rss_mb(),
     )
     shutil.rmtree(tmp, ignore_errors=True)

@@ -19,12 +19,17 @@ from zichtbaar.disclosure.differencing import (
     suppress_across_releases,
 )
 from zichtbaar.disclosure.release import Release, ReleasedTable, load_release, make_release
+from zichtbaar.disclosure.release_audit import audit_published
 from zichtbaar.disclosure.rules import Rules
 from zichtbaar.disclosure.structure import TOTAL
 from zichtbaar.errors import ReleaseError
+from zichtbaar.stats import REGISTRY
+from zichtbaar.stats.registry import TableRegistry
 
 TABLE = "victims_by_year_form"
 LATE = 3  # late registrations of one year and form: a small group
+REGISTRY_ONE = TableRegistry()
+REGISTRY_ONE.add(REGISTRY[TABLE])
 
 
 @pytest.fixture()
@@ -45,12 +50,24 @@ def runs(tmp_path: Path) -> tuple[duckdb.DuckDBPyConnection, duckdb.DuckDBPyConn
 
 
 def _pair(
-    runs: tuple[duckdb.DuckDBPyConnection, duckdb.DuckDBPyConnection], rel_dir: Path, mode: str
+    runs: tuple[duckdb.DuckDBPyConnection, duckdb.DuckDBPyConnection],
+    rel_dir: Path,
+    mode: str,
+    batch: int | None = 1,
 ) -> tuple[Release, Release]:
+    """Release 2 revises at once (``batch`` 1) unless told otherwise: the per-cell defence."""
     a, b = runs
     first = make_release(a, "runA", "r2020", rel_dir, 2018, 2020, table_names=[TABLE])
     second = make_release(
-        b, "runB", "r2021", rel_dir, 2018, 2021, table_names=[TABLE], differencing=mode
+        b,
+        "runB",
+        "r2021",
+        rel_dir,
+        2018,
+        2021,
+        table_names=[TABLE],
+        differencing=mode,
+        revision_batch=batch,
     )
     return load_release(rel_dir, first.name), load_release(rel_dir, second.name)
 
@@ -76,7 +93,33 @@ def test_protection_defeats_the_attack(
     cell = data[(data.year == 2020) & (data.form == "labour")]
     assert cell["suppressed"].item()  # the changed cell is hidden, and the years before are not
     assert not data[data.year == 2018]["suppressed"].any()
-    assert second.rules["differencing"] == {"mode": "protect", "checked_against": ["r2020"]}
+    assert second.rules["differencing"] == {
+        "mode": "protect",
+        "checked_against": ["r2020"],
+        "revision_batch": 1,
+        "as_published": [
+            {"table": TABLE, "year": 2018, "from": "r2020"},
+            {"table": TABLE, "year": 2019, "from": "r2020"},
+        ],
+    }
+
+
+def test_by_default_a_year_with_few_changes_is_held_as_published(
+    runs: tuple[duckdb.DuckDBPyConnection, duckdb.DuckDBPyConnection], tmp_path: Path
+) -> None:
+    """Three late persons < min_cell: 2020 is republished as release 1 had it (issue 25)."""
+    first, second = _pair(runs, tmp_path / "rel", "protect", batch=None)
+    assert differencing_attack(first, second) == []
+    listed = second.rules["differencing"]["as_published"]
+    assert [h["year"] for h in listed] == [2018, 2019, 2020]  # held and unchanged alike
+    a, b = first.table(TABLE).data, second.table(TABLE).data
+    pd.testing.assert_frame_equal(
+        a[a.year <= 2020].reset_index(drop=True), b[b.year <= 2020].reset_index(drop=True)
+    )
+    assert (b.year == 2021).any()  # the new year is published
+    con = runs[1]
+    (audit,) = audit_published(con, second, REGISTRY_ONE)
+    assert audit.passed and audit.items > 0  # the held year is skipped, the rest audited
 
 
 def test_refusal_names_the_table_and_the_earlier_release(

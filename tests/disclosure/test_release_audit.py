@@ -13,8 +13,8 @@ import duckdb
 
 from tests.stats.world import make_world
 from zichtbaar.config import settings_from_env
-from zichtbaar.disclosure.differencing import audit_published
 from zichtbaar.disclosure.release import load_release, make_release
+from zichtbaar.disclosure.release_audit import audit_published
 from zichtbaar.disclosure.structure import TOTAL
 from zichtbaar.link.run import open_run
 from zichtbaar.pipeline import run_demo

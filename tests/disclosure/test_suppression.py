@@ -91,7 +91,9 @@ def test_group_disclosure_protects_a_cell_that_is_the_whole_row() -> None:
     prot = protection(t, Rules(10, group_disclosure=True))
     idx = t.labels[(t.labels["r"] == "a") & (t.labels["g"] == "f")].index[0]
     assert prot.sensitive[idx] and prot.lower[idx] == 10
-    assert not protection(t, Rules(10)).sensitive.any()
+    # without group disclosure only the zero cell (a, m) is primary
+    assert np.flatnonzero(protection(t, Rules(10)).sensitive).tolist() == [1]
+    assert not protection(t, Rules(10, zeros="publish")).sensitive.any()
     out = suppress_table(cells, ["year", "r", "g"], rules=Rules(10, group_disclosure=True))
     y2020 = out[(out.year == 2020) & (out.r == "a") & (out.g == "f")]
     assert bool(y2020["suppressed"].iloc[0])
@@ -137,7 +139,7 @@ def test_random_tables_publish_no_small_cell_and_pass_the_audit(
     assert not published.between(1, min_cell - 1).any()
     (t,) = build_tables(cells, ["d0", "d1"], strata=())
     mask = out["suppressed"].to_numpy()
-    assert attacker_intervals(t, mask, protection(t, rules)).passed
+    assert attacker_intervals(t, mask, protection(t, rules), rules).passed
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])

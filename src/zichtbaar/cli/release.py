@@ -49,6 +49,12 @@ def release(
         "--differencing",
         help=f"Against earlier releases: one of {', '.join(MODES)} (suppression only).",
     ),
+    revision_batch: int | None = typer.Option(
+        None,
+        "--revision-batch",
+        help="Republish a published year unchanged until this many persons changed in it "
+        "(default: the minimum cell frequency; 1 revises at once).",
+    ),
 ) -> None:
     """Protect the monitor tables of a linkage run and store them as a release."""
     settings = get_settings()
@@ -77,6 +83,7 @@ def release(
                 privacy_budget=budget,
                 estimate_minors=estimate_minors,
                 differencing=differencing,
+                revision_batch=revision_batch,
             )
         finally:
             con.close()

@@ -25,12 +25,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import duckdb
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
 from zichtbaar.disclosure.audit import attacker_intervals
+from zichtbaar.disclosure.repair import repair
+from zichtbaar.disclosure.revisions import Earlier, decide, held_frame
 from zichtbaar.disclosure.rules import Protection, Rules, protection
 from zichtbaar.disclosure.secondary import suppress
 from zichtbaar.disclosure.structure import TOTAL, LinearTable, build_tables
@@ -38,7 +39,6 @@ from zichtbaar.errors import DisclosureError
 
 if TYPE_CHECKING:
     from zichtbaar.disclosure.release import Release
-    from zichtbaar.stats.registry import TableRegistry
 
 MODES = ("protect", "refuse", "off")
 _TOL = 1e-6
@@ -74,7 +74,7 @@ def _keys(labels: pd.DataFrame, dims: Sequence[str]) -> list[tuple[str, ...]]:
     return [tuple(str(v) for v in row) for row in labels[list(dims)].itertuples(index=False)]
 
 
-def _align(
+def align(
     table: LinearTable, dims: Sequence[str], earlier: pd.DataFrame
 ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_], npt.NDArray[np.int64]]:
     """Per item of ``table``: present in the earlier release, published there, and its value."""
@@ -120,11 +120,19 @@ def suppress_across_releases(
     rules: Rules | None = None,
     mode: str = "protect",
     time_limit: float = 30.0,
+    batch: int = 1,
+    contributions: int = 1,
+    republished: list[dict[str, object]] | None = None,
 ) -> pd.DataFrame:
     """Suppress ``cells`` so that neither it alone nor with ``earlier`` releases discloses.
 
     ``mode``: ``protect`` adds suppression where the earlier releases need it, ``refuse`` raises
     instead, ``off`` ignores the earlier releases (only for demonstrating the attack).
+    ``earlier`` comes oldest first. A stratum an earlier release of another run published in
+    which fewer than ``batch`` units changed is held: republished as the latest such release had
+    it (``revisions.py``); no earlier suppression is ever lifted. ``republished`` gets every
+    stratum equal to an earlier release of another run, held or unchanged alike: which ones were
+    held is not said, since that would name the year of the few persons changed.
     Raises ``DifferencingError`` when a release cannot be made safe: the message names the table
     and the earlier release, never a count.
     """
@@ -135,7 +143,31 @@ def suppress_across_releases(
     parts = []
     for table in build_tables(cells, dims, strata, hierarchy):
         prot = protection(table, rules)
+        aligned = [Earlier(e.release, e.run_id, *align(table, dims, e.data)) for e in considered]
+        decision = decide(table, run_id, aligned, batch, contributions)
+        if decision.held_from is not None:
+            if mode == "refuse":
+                raise DifferencingError(
+                    f"table '{name}': differencing with release '{decision.held_from}' would "
+                    "disclose the few persons changed since; protect (--differencing protect) "
+                    "holds their year as published"
+                )
+            source_release = next(a for a in aligned if a.release == decision.held_from)
+            parts.append(held_frame(table.labels, source_release))
+            _note(republished, name, table, strata, decision.held_from)
+            continue
         mask = _one_stratum(name, table, dims, run_id, considered, prot, rules, mode, time_limit)
+        mask = mask | decision.keep_suppressed  # never un-suppress: only widens every interval
+        same = [
+            a
+            for a in aligned
+            if a.run_id != run_id
+            and a.present.all()
+            and np.array_equal(a.published, ~mask)
+            and np.array_equal(a.values[~mask], table.values[~mask])
+        ]
+        if same:
+            _note(republished, name, table, strata, same[-1].release)
         out = table.labels.copy()
         out["value"] = pd.array(
             [None if s else int(v) for v, s in zip(table.values, mask, strict=True)],
@@ -152,6 +184,22 @@ def suppress_across_releases(
             }
         )
     return pd.concat(parts, ignore_index=True)
+
+
+def _note(
+    republished: list[dict[str, object]] | None,
+    name: str,
+    table: LinearTable,
+    strata: Sequence[str],
+    source: str,
+) -> None:
+    if republished is not None:
+        key = {s: _plain(table.labels.iloc[0][s]) for s in strata}
+        republished.append({"table": name, **key, "from": source})
+
+
+def _plain(v: object) -> object:
+    return v.item() if isinstance(v, np.generic) else v
 
 
 def _one_stratum(
@@ -173,7 +221,7 @@ def _one_stratum(
     in_same = np.zeros(table.n_items, dtype=bool)
     source = np.full(table.n_items, "", dtype=object)
     for e in earlier:
-        present, pub, val = _align(table, dims, e.data)
+        present, pub, val = align(table, dims, e.data)
         both = present & pub
         if e.run_id == run_id and np.array_equal(val[both], v[both]):
             known |= both
@@ -193,26 +241,32 @@ def _one_stratum(
         cell_floor = np.where(nested, np.maximum(cell_floor, val[:n]), cell_floor)
     sensitive = (upper > 0) | (lower > 0)
     combined = Protection(sensitive, upper.astype(np.int64), lower.astype(np.int64))
-    own_mask = suppress(table, prot, time_limit=time_limit)
+    own_mask = _aware(table, suppress(table, prot, time_limit=time_limit), prot, rules)
     extra = not (np.array_equal(upper, prot.upper) and np.array_equal(lower, prot.lower))
     mask = suppress(table, combined, time_limit=time_limit) if extra else own_mask
     # A re-release of the same run says what the earlier one said: what it published is known
     # anyway, what it suppressed stays suppressed.
     mask = np.where(in_same, ~known, mask)
-    if _failures(table, mask, combined, cell_floor, known):
+    if _failures(table, mask, combined, cell_floor, known, rules):
         # The solver's attacker has no lower bounds: solve again on the table shifted by them,
         # where "down to zero" means "down to what the earlier release proved".
         shifted = _shifted(table, cell_floor)
         reachable = np.minimum(combined.lower, np.maximum(shifted.values, 0))
         retry = Protection(combined.sensitive, combined.upper, reachable.astype(np.int64))
         mask = np.where(in_same, ~known, suppress(shifted, retry, time_limit=time_limit))
+    mask = repair(
+        table,
+        mask,
+        lambda m: _failures(table, m, combined, cell_floor, known, rules),
+        frozen=in_same,
+    )
     if mode == "refuse" and not np.array_equal(mask, own_mask):
         changed = np.flatnonzero(mask != own_mask)
         raise DifferencingError(
             f"table '{name}': differencing with release '{source[changed[0]] or '?'}' "
             "would disclose a small cell; protect (--differencing protect) or change the release"
         )
-    if bad := _failures(table, mask, combined, cell_floor, known):
+    if bad := _failures(table, mask, combined, cell_floor, known, rules):
         earlier_name = source[bad[0]] or "an earlier release"
         raise DifferencingError(
             f"table '{name}': with release '{earlier_name}' an attacker can narrow "
@@ -222,17 +276,32 @@ def _one_stratum(
     return np.asarray(mask, dtype=bool)
 
 
+def _aware(
+    table: LinearTable, mask: npt.NDArray[np.bool_], prot: Protection, rules: Rules
+) -> npt.NDArray[np.bool_]:
+    """The pattern repaired until the rule-aware attacker narrows nothing (``repair.py``)."""
+    none = np.zeros(table.n_cells, dtype=np.int64)
+    known = np.zeros(table.n_items, dtype=bool)
+    return repair(table, mask, lambda m: _failures(table, m, prot, none, known, rules))
+
+
 def _failures(
     table: LinearTable,
     mask: npt.NDArray[np.bool_],
     prot: Protection,
     cell_floor: npt.NDArray[np.int64],
     known: npt.NDArray[np.bool_],
+    rules: Rules,
 ) -> list[int]:
-    """Items exposed or narrowed below their range by everything published so far."""
+    """Items exposed or narrowed below their range by everything published so far.
+
+    The attacker knows the rule (``audit.attacker_intervals`` with ``rules``).
+    """
     hidden = mask & ~known
     exposed = np.flatnonzero(prot.sensitive & ~hidden).tolist()
-    result = attacker_intervals(_shifted(table, cell_floor), hidden, prot)
+    shifted = _shifted(table, cell_floor)
+    offset = table.values - shifted.values
+    result = attacker_intervals(shifted, hidden, prot, rules, offset)
     return [*exposed, *(i.item for i in result.failures)]
 
 
@@ -329,61 +398,3 @@ def _union_lp(
         for iv in result.intervals
         if iv.low > _TOL and iv.high < min_cell - _TOL
     ]
-
-
-@dataclass(frozen=True)
-class TableAudit:
-    """The attacker's view of one published table, checked against the true counts."""
-
-    table: str
-    items: int
-    suppressed: int
-    checked: int  # sensitive suppressed items whose interval was computed
-    exposed: int  # sensitive items published (must be 0)
-    narrowed: int  # intervals narrower than the protection range (must be 0)
-    slack: float  # least room left over a protection range (inf when nothing was checked)
-
-    @property
-    def passed(self) -> bool:
-        return self.exposed == 0 and self.narrowed == 0
-
-
-def audit_published(
-    con: duckdb.DuckDBPyConnection, release: Release, registry: TableRegistry
-) -> list[TableAudit]:
-    """Re-run the LP audit over every suppressed table of a published release.
-
-    Independent of how the release was made: the true counts are recomputed from the run and the
-    suppression pattern is read from what was published, so a release edited or made by another
-    path is checked the same way.
-    """
-    if release.rules.get("method") != "suppression":
-        return []
-    rules = Rules(
-        min_cell=int(release.rules["min_cell"]),
-        group_disclosure=bool(release.rules.get("group_disclosure", False)),
-    )
-    out = []
-    for name, published in release.tables.items():
-        definition = registry[name]
-        raw = definition.compute(con, release.year_from, release.year_to)
-        dims = definition.dims
-        items = suppressed = checked = exposed = narrowed = 0
-        slack = np.inf
-        for table in build_tables(raw, dims, definition.strata, definition.hierarchy):
-            present, pub, val = _align(table, dims, published.data)
-            if not present.all() or not np.array_equal(val[pub], table.values[pub]):
-                raise DisclosureError(f"table '{name}' does not match the run it was made from")
-            mask = ~pub
-            prot = protection(table, rules)
-            result = attacker_intervals(table, mask, prot)
-            items += table.n_items
-            suppressed += int(mask.sum())
-            checked += len(result.intervals)
-            exposed += int((prot.sensitive & pub).sum())
-            narrowed += len(result.failures)
-            for iv in result.intervals:
-                room = min(iv.value - iv.needed_low - iv.low, iv.high - iv.value - iv.needed_high)
-                slack = min(slack, room)
-        out.append(TableAudit(name, items, suppressed, checked, exposed, narrowed, float(slack)))
-    return out

@@ -7,12 +7,14 @@ where a dim is summed) with ``value`` (nullable, None where suppressed) and ``su
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import partial
 
 import numpy as np
 import pandas as pd
 
-from zichtbaar.disclosure.audit import audit
-from zichtbaar.disclosure.rules import Rules, protection
+from zichtbaar.disclosure.audit import attacker_intervals, audit
+from zichtbaar.disclosure.repair import repair
+from zichtbaar.disclosure.rules import Protection, Rules, protection
 from zichtbaar.disclosure.secondary import suppress
 from zichtbaar.disclosure.structure import LinearTable, build_tables
 from zichtbaar.errors import DisclosureError
@@ -55,9 +57,14 @@ def suppress_table(
     for table in build_tables(cells, dims, strata, hierarchy):
         prot = protection(table, rules)
         mask = suppress(table, prot, time_limit=time_limit)
-        audit(table, mask, prot)
+        mask = repair(table, mask, partial(_narrowed, table, prot=prot, rules=rules))
+        audit(table, mask, prot, rules)
         parts.append(_frame(table, table.values, mask))
     return _concat(parts, dims)
+
+
+def _narrowed(table: LinearTable, mask: np.ndarray, prot: Protection, rules: Rules) -> list[int]:
+    return [i.item for i in attacker_intervals(table, mask, prot, rules).failures]
 
 
 def round_table(

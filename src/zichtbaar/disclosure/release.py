@@ -21,6 +21,7 @@ from zichtbaar.disclosure.budget import PrivacyLedger
 from zichtbaar.disclosure.differencing import MODES, Published, suppress_across_releases
 from zichtbaar.disclosure.minors import published_minors_estimate
 from zichtbaar.disclosure.protect import METHODS, noisy_table, round_table
+from zichtbaar.disclosure.revisions import hold_medians, with_earlier_categories
 from zichtbaar.disclosure.rules import Rules
 from zichtbaar.disclosure.sdmx import to_sdmx_csv
 from zichtbaar.errors import ReleaseError
@@ -84,6 +85,7 @@ def make_release(
     time_limit: float = 30.0,
     estimate_minors: bool = False,
     differencing: str = "protect",
+    revision_batch: int | None = None,
 ) -> Release:
     """Compute, protect and store the monitor tables of a run as release ``name``.
 
@@ -96,7 +98,9 @@ def make_release(
     ``differencing`` (suppression only): every release already in ``releases_dir`` is an
     attacker's too; ``protect`` suppresses more where differencing with one of them would
     disclose, ``refuse`` raises naming the table and the earlier release, ``off`` skips the check
-    (only to demonstrate the attack). See docs/disclosure-attacks.md.
+    (only to demonstrate the attack). ``revision_batch`` (default ``min_cell``; 1 revises at
+    once): a stratum an earlier release of another run published is republished unchanged until
+    at least that many persons changed in it (``revisions.py``). See docs/disclosure-attacks.md.
     """
     if not _NAME.match(name):
         raise ReleaseError("a release name uses lowercase letters, digits, '.', '_' and '-' only")
@@ -111,6 +115,8 @@ def make_release(
         raise ReleaseError(f"unknown differencing mode; use one of {', '.join(MODES)}")
     rules_obj = Rules(min_cell=min_cell, group_disclosure=group_disclosure)
     earlier: list[Release] = []
+    republished: list[dict[str, object]] = []  # strata as an earlier release published them
+    batch = 1
     definitions = [d for d in registry if table_names is None or d.name in table_names]
     if method == "dp":
         # DP needs a bound on what one person adds; tables without one are left out, and said so.
@@ -120,17 +126,27 @@ def make_release(
     if method == "suppression":
         rules.update(
             group_disclosure=group_disclosure,
-            protection="lower range = count, upper range = min_cell - count (cells and margins)",
+            zeros=rules_obj.zeros,
+            protection=(
+                "every item with 0 <= count < min_cell, zeros included: lower range = count, "
+                "upper range = min_cell - count (cells and margins)"
+            ),
             secondary="MILP, Fischetti-Salazar cutting planes (scipy HiGHS)",
-            audit="LP interval audit passed",
+            audit="LP interval audit passed (the attacker knows this rule)",
         )
-        earlier = [
-            r for r in published_releases(releases_dir) if r.rules.get("method") == "suppression"
-        ]
+        earlier = sorted(
+            (r for r in published_releases(releases_dir) if r.rules.get("method") == "suppression"),
+            key=lambda r: (r.created_at, r.name),
+        )
+        batch = min_cell if revision_batch is None else revision_batch
+        if batch < 1:
+            raise ReleaseError("the revision batch must be at least 1 person")
         if differencing != "off":
             rules["differencing"] = {
                 "mode": differencing,
                 "checked_against": [r.name for r in earlier],
+                "revision_batch": batch,
+                "as_published": republished,
             }
     elif method == "rounding":
         rules.update(rounding_base=rounding_base, additive=False)
@@ -153,21 +169,29 @@ def make_release(
     for definition in definitions:
         raw = definition.compute(con, year_from, year_to)
         if method == "suppression":
+            shown = [
+                Published(r.name, r.run_id, r.tables[definition.name].data)
+                for r in earlier
+                if definition.name in r.tables
+            ]
+            if differencing != "off":
+                raw = with_earlier_categories(
+                    raw, definition.dims, definition.strata, [p.data for p in shown]
+                )
             protected = suppress_across_releases(
                 definition.name,
                 raw,
                 definition.dims,
                 run_id,
-                [
-                    Published(r.name, r.run_id, r.tables[definition.name].data)
-                    for r in earlier
-                    if definition.name in r.tables
-                ],
+                shown,
                 strata=definition.strata,
                 hierarchy=definition.hierarchy,
                 rules=rules_obj,
                 mode=differencing,
                 time_limit=time_limit,
+                batch=batch,
+                contributions=definition.max_contributions or 1,
+                republished=republished,
             )
         else:
             protected = _protect(definition, raw, method, rounding_base, rules)
@@ -180,19 +204,13 @@ def make_release(
             definition.unit,
             data,
         )
-    medians = median_days_to_first_help(con, year_from, year_to)
-    ok = medians["n"] >= min_cell
-    extra_all = {
-        **(extra or {}),
-        "followup_median_days": [
-            {
-                **{k: r[k] for k in ("year", "help", "by", "group")},
-                "n": int(r["n"]) if o else None,
-                "median_days": float(r["median_days"]) if o else None,
-            }
-            for (_, r), o in zip(medians.iterrows(), ok, strict=True)
-        ],
-    }
+    others = [
+        (r.run_id, list(r.extra.get("followup_median_days", [])))
+        for r in earlier
+        if r.run_id != run_id and differencing != "off"
+    ]
+    median_entries = _median_entries(con, year_from, year_to, min_cell, others, batch)
+    extra_all = {**(extra or {}), "followup_median_days": median_entries}
     if estimate_minors:
         extra_all["minors_domestic_sexual_estimated"] = published_minors_estimate(
             con, year_from, year_to, min_cell
@@ -210,6 +228,28 @@ def make_release(
     _write(release, target)
     _log(releases_dir, release)
     return release
+
+
+def _median_entries(
+    con: duckdb.DuckDBPyConnection,
+    year_from: int,
+    year_to: int,
+    min_cell: int,
+    earlier: list[tuple[str, list[dict[str, object]]]],
+    batch: int,
+) -> list[dict[str, object]]:
+    """Median days to first help, for groups of at least ``min_cell``; held like the tables."""
+    medians = median_days_to_first_help(con, year_from, year_to)
+    ok = medians["n"] >= min_cell
+    entries: list[dict[str, object]] = [
+        {
+            **{k: r[k] for k in ("year", "help", "by", "group")},
+            "n": int(r["n"]) if o else None,
+            "median_days": float(r["median_days"]) if o else None,
+        }
+        for (_, r), o in zip(medians.iterrows(), ok, strict=True)
+    ]
+    return hold_medians(entries, earlier, batch) if earlier else entries
 
 
 def _plain(o: object) -> object:
