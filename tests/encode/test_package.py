@@ -172,27 +172,34 @@ def test_bad_rows_reported_by_row_and_field_valid_rows_kept(tmp_path: Path) -> N
     rows[6]["nationality"] = "ZZZ"
     rows[7]["registration_date"] = "2030-01-01"
     result = _encode(write_csv(rows, tmp_path / "in.csv"), tmp_path / "pkg")
+    # a bad value costs the row that value, not the victim: only the registration date rejects
     assert result.rows_read == 10
-    assert result.rows_rejected == 6
-    assert result.rows_encoded == 4
-    assert result.warnings == 1
+    assert result.rows_rejected == 2
+    assert result.rows_encoded == 8
+    assert result.warnings == 5
     reported = {(r["row"], r["field"], r["action"]) for r in _rejects(result)}
     assert reported == {
-        ("3", "date_of_birth", "rejected"),
-        ("4", "gender", "rejected"),
-        ("5", "form", "rejected"),
+        ("3", "date_of_birth", "warning"),
+        ("4", "gender", "warning"),
+        ("5", "form", "warning"),
         ("6", "registration_date", "rejected"),
         ("7", "bsn", "warning"),
-        ("8", "nationality", "rejected"),
+        ("8", "nationality", "warning"),
         ("9", "registration_date", "rejected"),
     }
     text = result.rejects_path.read_text()
     for value in ("31-02-1990", "banana", "2024-13-45", "123456789", "ZZZ", "2030-01-01"):
         assert value not in text
     kept = pq.read_table(tmp_path / "pkg" / "data.parquet").column("record_id").to_pylist()
-    assert kept == [rows[i]["record_id"] for i in (0, 5, 8, 9)]
-    warned = pq.read_table(tmp_path / "pkg" / "data.parquet").to_pylist()[1]
-    assert warned["tok_bsn"] is None
+    assert kept == [rows[i]["record_id"] for i in (0, 1, 2, 3, 5, 6, 8, 9)]
+    out = pq.read_table(tmp_path / "pkg" / "data.parquet").to_pylist()
+    assert out[4]["tok_bsn"] is None
+    assert out[1]["tok_name_dob"] is None and out[1]["bloom"] is not None  # no date, still a name
+    assert (out[2]["gender"], out[3]["form"], out[5]["nationality_group"]) == (
+        "unknown",
+        "other_unknown",
+        "STATELESS_UNKNOWN",
+    )
 
 
 def test_age_group_from_dob_else_column(tmp_path: Path) -> None:
@@ -241,12 +248,12 @@ def test_malformed_csv_rows_rejected_by_row_valid_rows_kept(tmp_path: Path) -> N
         "r5,2024-01-01,gardening,none,Bakker\n"
     )
     result = _encode(src, tmp_path / "pkg")
-    assert (result.rows_read, result.rows_encoded, result.rows_rejected) == (5, 2, 3)
-    reported = {(r["row"], r["field"]) for r in _rejects(result)}
-    assert reported == {("3", "row"), ("4", "row"), ("6", "form")}
+    assert (result.rows_read, result.rows_encoded, result.rows_rejected) == (5, 3, 2)
+    reported = {(r["row"], r["field"], r["action"]) for r in _rejects(result)}
+    assert reported == {("3", "row", "rejected"), ("4", "row", "rejected"), ("6", "form", "warning")}
     assert "Smit" not in result.rejects_path.read_text()
     kept = pq.read_table(tmp_path / "pkg" / "data.parquet").column("record_id").to_pylist()
-    assert kept == ["r1", "r4"]
+    assert kept == ["r1", "r4", "r5"]
 
 
 def test_non_utf8_csv_is_read_as_windows_1252(tmp_path: Path) -> None:
@@ -330,6 +337,7 @@ def test_cli_encode(tmp_path: Path) -> None:
     keyfile = save_key(KEY, tmp_path / "key.json")
     rows = people(20)
     rows[0]["date_of_birth"] = "99-99-1990"
+    rows[1]["record_id"] = ""
     src = write_csv(rows, tmp_path / "in.csv")
     runner = CliRunner()
     result = runner.invoke(
@@ -349,6 +357,7 @@ def test_cli_encode(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "19 rows encoded" in result.output and "1 rows rejected" in result.output
+    assert "1 warnings" in result.output  # the impossible date of birth: sent without it
     manifest = json.loads((tmp_path / "pkg" / "manifest.json").read_text())
     assert manifest["row_count"] == 19
     again = runner.invoke(

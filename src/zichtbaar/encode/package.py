@@ -33,7 +33,8 @@ from zichtbaar.encode import normalise
 from zichtbaar.encode.bloom import BloomEncoder
 from zichtbaar.encode.identity import Identity, address, bsn_was_invalid, identity
 from zichtbaar.encode.keys import LinkageKey
-from zichtbaar.encode.reader import read_table
+from zichtbaar.encode.reader import Table, read_table
+from zichtbaar.encode.repair import repair
 from zichtbaar.encode.schema import default_schema
 from zichtbaar.encode.tokens import TOKEN_COLUMNS, Tokeniser
 from zichtbaar.errors import EncodeError, UnknownCodeError
@@ -82,12 +83,6 @@ _ARROW_TYPE = {
     "bloom_address": pa.binary(),
     "year": pa.int64(),
     "age": pa.int64(),
-}
-_GENDER_WORDS = {
-    **dict.fromkeys(("v", "vrouw", "f", "female", "w", "vrouwelijk"), "female"),
-    **dict.fromkeys(("m", "man", "male", "mannelijk"), "male"),
-    **dict.fromkeys(("x", "anders", "other", "divers"), "other"),
-    **dict.fromkeys(("o", "u", "onbekend", "unknown"), "unknown"),
 }
 
 
@@ -168,9 +163,37 @@ def encode_file(
         raise EncodeError("a linkage key is required to encode identifiers")
     if out_dir.exists() and any(out_dir.iterdir()):
         raise EncodeError("output directory exists and is not empty")
+    return encode_table(
+        read_table(path),
+        key,
+        org,
+        reporter_type,
+        kind,
+        out_dir,
+        schema,
+        created_at,
+        today,
+        progress,
+        workers,
+    )
+
+
+def encode_table(
+    table: Table,
+    key: LinkageKey | None,
+    org: str,
+    reporter_type: str,
+    kind: PackageKind,
+    out_dir: Path,
+    schema: EncodingSchema | None = None,
+    created_at: dt.datetime | None = None,
+    today: dt.date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
+) -> EncodeResult:
+    """``encode_file`` on rows already read (and perhaps mapped from an organisation's export)."""
     schema = schema or default_schema()
     today = today or dt.date.today()
-    table = read_table(path)
     _check_columns(table.columns, kind)
 
     hub_rows: list[dict[str, Any]] = []
@@ -283,16 +306,18 @@ def _check_columns(columns: tuple[str, ...], kind: PackageKind) -> None:
 def _validation_issues(exc: ValidationError, row: int) -> list[RowIssue]:
     # .errors() entries hold the input value too; only loc/msg are kept
     return [
-        RowIssue(row, ".".join(str(p) for p in e["loc"]) or "row", e["msg"], "rejected")
+        RowIssue(
+            row,
+            ".".join(str(p) for p in e["loc"]) or "row",
+            "required value missing" if e["type"] == "missing" else e["msg"],
+            "rejected",
+        )
         for e in exc.errors()
     ]
 
 
 def _present(raw: dict[str, str | None]) -> dict[str, str]:
-    cells = {k: v for k, v in raw.items() if v is not None}
-    if "gender" in cells:
-        cells["gender"] = _GENDER_WORDS.get(cells["gender"].strip().lower(), cells["gender"])
-    return cells
+    return {k: v for k, v in raw.items() if v is not None}
 
 
 class _RowEncoder:
@@ -317,8 +342,11 @@ class _RowEncoder:
         issues: list[RowIssue] = []
         kept: list[tuple[Any, Identity]] = []
         for row, raw in zip(row_numbers, chunk, strict=True):
+            cells = _present(raw)
+            for field, reason in repair(cells, self.kind):
+                issues.append(RowIssue(row, field, reason, "warning"))
             try:
-                src: Any = self.model.model_validate(_present(raw))
+                src: Any = self.model.model_validate(cells)
             except ValidationError as exc:
                 issues.extend(_validation_issues(exc, row))
                 continue
@@ -329,19 +357,11 @@ class _RowEncoder:
                 )
                 continue
             try:
-                person = identity(
-                    src.given_names,
-                    src.surname,
-                    src.date_of_birth,
-                    src.place_of_birth,
-                    src.bsn,
-                    src.gender,
-                    today=event_date,
-                    home=address(src.street, src.house_number, src.postcode, src.residence),
-                )
+                person = self._identity(src, src.date_of_birth, event_date)
             except normalise.DateOfBirthError as exc:
-                issues.append(RowIssue(row, "date_of_birth", str(exc), "rejected"))
-                continue
+                # the victim counts without the date: the row goes without it, with a warning
+                issues.append(RowIssue(row, "date_of_birth", f"{exc}; sent without it", "warning"))
+                person = self._identity(src, None, event_date)
             if bsn_was_invalid(src.bsn, person):
                 issues.append(
                     RowIssue(row, "bsn", "fails the 11-check; treated as missing", "warning")
@@ -355,6 +375,19 @@ class _RowEncoder:
             for (src, person), bloom, home in zip(kept, blooms, homes, strict=True)
         ]
         return rows, issues
+
+    @staticmethod
+    def _identity(src: Any, dob: str | None, event_date: dt.date) -> Identity:
+        return identity(
+            src.given_names,
+            src.surname,
+            dob,
+            src.place_of_birth,
+            src.bsn,
+            src.gender,
+            today=event_date,
+            home=address(src.street, src.house_number, src.postcode, src.residence),
+        )
 
     def _hub_row(
         self, src: Any, person: Identity, bloom: bytes | None, home: bytes | None
@@ -390,6 +423,7 @@ def _suspect_rows(
     issues: list[RowIssue] = []
     for row, raw in zip(row_numbers, chunk, strict=True):
         cells: dict[str, Any] = _present(raw)
+        repair(cells, "suspects")
         try:
             cells["nationality_group"] = nationality_group(cells.get("nationality", "XXX"))
         except UnknownCodeError as exc:
