@@ -250,7 +250,11 @@ def test_malformed_csv_rows_rejected_by_row_valid_rows_kept(tmp_path: Path) -> N
     result = _encode(src, tmp_path / "pkg")
     assert (result.rows_read, result.rows_encoded, result.rows_rejected) == (5, 3, 2)
     reported = {(r["row"], r["field"], r["action"]) for r in _rejects(result)}
-    assert reported == {("3", "row", "rejected"), ("4", "row", "rejected"), ("6", "form", "warning")}
+    assert reported == {
+        ("3", "row", "rejected"),
+        ("4", "row", "rejected"),
+        ("6", "form", "warning"),
+    }
     assert "Smit" not in result.rejects_path.read_text()
     kept = pq.read_table(tmp_path / "pkg" / "data.parquet").column("record_id").to_pylist()
     assert kept == ["r1", "r4", "r5"]

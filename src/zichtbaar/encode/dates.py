@@ -50,7 +50,7 @@ def guess_order(values: Iterable[str | None]) -> OrderGuess | None:
         if parts is None:
             continue
         seen += 1
-        first, second, third = parts
+        first, second, _ = parts
         if first > 31 or len(str(first)) == 4:
             ymd += 1
         elif first > 12 and second <= 12:

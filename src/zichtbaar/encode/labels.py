@@ -9,7 +9,7 @@ matches nothing is not guessed: it is listed for the user to decide.
 from __future__ import annotations
 
 import gettext
-from functools import lru_cache
+from functools import cache
 
 from zichtbaar.encode.normalise import fold
 from zichtbaar.standard.codes import FORMS, GENDERS, LEGAL_BASES, REGIONS, REPORTER_TYPES, CodeList
@@ -121,7 +121,7 @@ _NATIONALITY_WORDS: dict[str, tuple[str, ...]] = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def _table(field: str) -> dict[str, str]:
     """Folded word -> code, for one coded field."""
     words: dict[str, str] = {}
@@ -132,9 +132,9 @@ def _table(field: str) -> dict[str, str]:
         return words
     code_list = CODED_FIELDS[field]
     assert code_list is not None
-    for code in code_list:
-        for word in (code.code, code.nl, code.en):
-            words.setdefault(fold(word), code.code)
+    for entry in code_list:
+        for word in (entry.code, entry.nl, entry.en):
+            words.setdefault(fold(word), entry.code)
     for code_value, names in _WORDS.get(field, {}).items():
         for name in names:
             words.setdefault(fold(name), code_value)

@@ -44,9 +44,7 @@ def _valid(code_list: CodeList | None, value: str) -> bool:
     return value in code_list
 
 
-def repair(
-    cells: dict[str, str], kind: PackageKind
-) -> list[tuple[str, str]]:
+def repair(cells: dict[str, str], kind: PackageKind) -> list[tuple[str, str]]:
     """Fix ``cells`` in place; return (field, reason) for every value replaced."""
     if "gender" in cells:
         cells["gender"] = _GENDER_WORDS.get(cells["gender"].strip().lower(), cells["gender"])

@@ -94,17 +94,17 @@ def read_sheet(path: Path) -> tuple[dict[str, list[object]], int]:
         workbook = CalamineWorkbook.from_path(str(path))
         sheets = [workbook.get_sheet_by_index(i) for i in range(len(workbook.sheet_names))]
         rows: list[list[object]] = []
-        offset = 0
         for sheet in sheets:
-            rows = sheet.to_python(skip_empty_area=False)
+            rows = [list(r) for r in sheet.to_python(skip_empty_area=False)]
             if any(any(c not in ("", None) for c in r) for r in rows):
                 break
     except Exception as exc:  # calamine raises its own types; none should leak cell contents
         raise EncodeError(f"cannot read Excel file ({type(exc).__name__})") from None
-    for offset, values in enumerate(rows):
-        if sum(1 for c in values if c not in ("", None)) >= 2:
-            break
-    else:
+    offset = next(
+        (i for i, values in enumerate(rows) if sum(1 for c in values if c not in ("", None)) >= 2),
+        None,
+    )
+    if offset is None:
         raise EncodeError("the spreadsheet holds no table (no header row found)")
     header = [_header(c, i) for i, c in enumerate(rows[offset])]
     width = len(header)
