@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from zichtbaar.encode.keys import LinkageKey, load_key, new_key, rotate, save_key
-from zichtbaar.encode.package import encode_file
 from zichtbaar.errors import EncodeError
-from zichtbaar.standard.models import PackageKind
+
+if TYPE_CHECKING:
+    from zichtbaar.encode.keys import LinkageKey
+    from zichtbaar.standard.models import PackageKind
 
 keys_app = typer.Typer(
     help="The linkage secret: create and rotate key files (mode 0600).", no_args_is_help=True
@@ -22,6 +23,8 @@ keys_app = typer.Typer(
 @keys_app.command("new")
 def keys_new(out: Path = typer.Option(..., "--out", "-o", help="Key file to create.")) -> None:
     """Create a new linkage secret."""
+    from zichtbaar.encode.keys import load_key, new_key, save_key
+
     try:
         key = save_key(new_key(), out)
     except EncodeError as exc:
@@ -35,6 +38,8 @@ def keys_rotate(
     out: Path = typer.Option(..., "--out", "-o", help="Key file to create for the new key."),
 ) -> None:
     """Create a successor key with a new key id; re-encode open registrations with it."""
+    from zichtbaar.encode.keys import load_key, rotate, save_key
+
     try:
         old = load_key(keyfile)
         fresh = rotate(old)
@@ -64,6 +69,10 @@ def encode(
 ) -> None:
     """Encode an organisation's file into a package for the hub."""
     from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from zichtbaar.encode.keys import load_key
+    from zichtbaar.encode.package import encode_file
 
     console = Console(stderr=True)
     if mapping is None and (org is None or reporter_type is None):
