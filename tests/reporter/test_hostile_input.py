@@ -1,0 +1,99 @@
+"""Hostile and broken exports get a clear message, and the app stays up."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.encode.exports import write_xlsx
+from zichtbaar.reporter.app import create_reporter_app
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> TestClient:
+    app = create_reporter_app(
+        tmp_path / "rep",
+        "http://127.0.0.1:9",
+        lang="en",
+        allowed_hosts=("testserver",),
+        max_upload_mb=2,
+    )
+    return TestClient(app)
+
+
+def _token(client: TestClient) -> str:
+    found = re.search(r'name="token" value="([^"]+)"', client.get("/").text)
+    assert found
+    return found[1]
+
+
+def _upload(client: TestClient, name: str, data: bytes) -> str:
+    res = client.post("/jobs", data={"token": _token(client)}, files={"export": (name, data)})
+    assert res.status_code in (200, 422), res.status_code
+    return res.text
+
+
+def _zip_bomb() -> bytes:
+    import io
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("xl/worksheets/sheet1.xml", b"<row>" + b" " * 80_000_000 + b"</row>")
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("big.csv", b"a;b\n" + b"1;2\n" * 700_000, "larger than 2 MB"),
+        ("bomb.xlsx", _zip_bomb(), "far more data than a sheet"),
+        ("photo.csv", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20, "binary data"),
+        ("notes.docx", b"PK\x03\x04", "use an .xlsx or .csv export"),
+        ("fake.xlsx", b"this is no workbook", "not an .xlsx workbook"),
+        ("empty.csv", b"", "empty"),
+    ],
+)
+def test_refused_with_a_clear_message_and_the_app_stays_up(
+    client: TestClient, name: str, data: bytes, message: str
+) -> None:
+    assert message in _upload(client, name, data)
+    assert client.get("/").status_code == 200
+
+
+def test_formulas_wrong_encoding_and_no_identifiers_are_handled(
+    client: TestClient, tmp_path: Path
+) -> None:
+    # formula cells are read as their values (never executed, never echoed as formulas)
+    xlsx = write_xlsx(
+        tmp_path / "f.xlsx",
+        ["Dossiernummer", "Datum aanmelding", "Soort uitbuiting", "Toestemming", "Aantal"],
+        [
+            ["D1", "01-02-2024", "Arbeid", "Ja", "=1+1"],
+            ["D2", "02-02-2024", "Arbeid", "Nee", '=HYPERLINK("x")'],
+        ],
+    )
+    page = _upload(client, "f.xlsx", xlsx.read_bytes())
+    assert "HYPERLINK" not in page
+    check = client.get(page_url(client)).text
+    assert 'id="no-identifiers"' in check  # countable only: said so before anything is sent
+    assert "2 rows go, 0 rows do not" in check
+    # Windows-1252 with semicolons, as Excel saves "CSV (;)": read, names intact
+    cp = "Dossiernummer;Datum aanmelding;Achternaam;Soort uitbuiting;Toestemming\r\n"
+    cp += "D1;01-02-2024;Müller;Arbeid;Ja\r\n"
+    page = _upload(client, "cp.csv", cp.encode("cp1252"))
+    assert "Achternaam" in page
+    assert client.get("/").status_code == 200
+
+
+def page_url(client: TestClient) -> str:
+    """The check page of the newest job."""
+    jobs = sorted(
+        (Path(p) for p in client.app.state.reporter.ws.root.glob("jobs/*")),  # type: ignore[attr-defined]
+        key=lambda p: p.stat().st_mtime,
+    )
+    return f"/jobs/{jobs[-1].name}/check"
