@@ -19,7 +19,8 @@ T: dict[str, tuple[str, str]] = {
         "Koppelsleutel ingelezen, sleutel-id: {key_id}",
         "Linkage key imported, key id: {key_id}",
     ),
-    "key_import": ("Sleutelbestand inlezen", "Import key file"),
+    "key_file": ("Sleutelbestand", "Key file"),
+    "key_import": ("Sleutel inlezen", "Import key"),
     "key_imported": (
         "Sleutel {key_id} ingelezen. De inhoud wordt nooit getoond.",
         "Key {key_id} imported. Its content is never shown.",
