@@ -102,16 +102,19 @@ def encode_export(
     today: dt.date | None = None,
     progress: Callable[[int, int], None] | None = None,
     table: Table | None = None,
+    mapped: Mapped | None = None,
 ) -> ExportResult:
-    """Read ``path`` (or use ``table`` already read), map it by ``profile``, encode it."""
+    """Read ``path`` (or use ``table`` already read, ``mapped`` already mapped), map it by
+    ``profile``, encode it."""
     organisation = org or profile.organisation
     if not organisation:
         raise EncodeError("no organisation id: give --org or set it in the profile")
     rtype = reporter_type_of(profile, reporter_type)
     if out_dir.exists() and any(out_dir.iterdir()):
         raise EncodeError("output directory exists and is not empty")
-    read = table if table is not None else read_table(path)
-    mapped = map_table(read, profile, kind, today)
+    if mapped is None:
+        read = table if table is not None else read_table(path)
+        mapped = map_table(read, profile, kind, today)
     encoded = encode_table(
         mapped.table, key, organisation, rtype, kind, out_dir, None, created_at, today, progress
     )

@@ -42,8 +42,10 @@ NOT_SENT: tuple[tuple[str, str], ...] = (
     ("geboortedatum en geboorteplaats", "date and place of birth"),
     ("BSN", "BSN (citizen service number)"),
     ("adres, postcode en woonplaats", "address, postcode and place of residence"),
-    ("elke kolom die niet aan een veld van de standaard is gekoppeld",
-     "every column not mapped to a field of the standard"),
+    (
+        "elke kolom die niet aan een veld van de standaard is gekoppeld",
+        "every column not mapped to a field of the standard",
+    ),
 )
 
 
@@ -109,7 +111,9 @@ def record_ids(package_dir: Path) -> list[str]:
     """The record ids in package order (to turn the hub's package rows back into file rows)."""
     import pyarrow.parquet as pq
 
-    ids: list[str] = pq.read_table(package_dir / DATA_FILE, columns=["record_id"]).column(
-        "record_id"
-    ).to_pylist()
+    ids: list[str] = (
+        pq.read_table(package_dir / DATA_FILE, columns=["record_id"])
+        .column("record_id")
+        .to_pylist()
+    )
     return ids

@@ -279,17 +279,13 @@ def _preview_page(request: Request, rep: Reporter, job: str) -> HTMLResponse:
         for stale in job_dir.glob("package.rejects.csv"):
             stale.unlink()
         table = _table(rep, job)
-        result = encode_export(Path("-"), profile, key, package, table=table)
+        mapped = map_table(table, profile)
+        result = encode_export(Path("-"), profile, key, package, mapped=mapped)
     except ZichtbaarError as exc:
         return _check_page(request, rep, job, error=rep_text(rep, request, exc))
     mapped_cols = {c for f in profile.fields for c in profile.columns_of(f)}
-    rows = dict(
-        zip(
-            (r["record_id"] for r in map_table(table, profile).table.rows),
-            map_table(table, profile).table.row_numbers,
-            strict=True,
-        )
-    )
+    ids = (r["record_id"] for r in mapped.table.rows)
+    rows = dict(zip(ids, mapped.table.row_numbers, strict=True))
     (job_dir / "rows.json").write_text(json.dumps(rows), "utf-8")
     context: dict[str, Any] = {
         "job": job,
