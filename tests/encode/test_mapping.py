@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from tests.encode.exports import STYLES, expected, write_export, write_xlsx
@@ -152,3 +152,98 @@ def test_profile_round_trips_and_errors_name_what_is_missing(tmp_path: Path) -> 
     path.write_text("values: {form: {Arbeid: gardening}}", "utf-8")
     with pytest.raises(EncodeError, match="not in its code list"):
         load_profile(path)
+
+
+def test_cli_suggest_then_encode_with_the_profile(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+    from typer.testing import CliRunner
+
+    from zichtbaar.cli import app
+    from zichtbaar.encode.keys import new_key, save_key
+
+    src = _shelter_with_bad_rows(tmp_path)
+    runner = CliRunner()
+    profile = tmp_path / "profile.yaml"
+    out = runner.invoke(
+        app,
+        [
+            "mapping",
+            "suggest",
+            str(src),
+            "-o",
+            str(profile),
+            "--org",
+            "fier",
+            "--reporter-type",
+            "shelter_care",
+        ],
+    )
+    assert out.exit_code == 0, out.output
+    assert "Geb.datum" in out.output and "date_of_birth" in out.output
+    assert "Tuinbouw" in out.output  # a label left for the user to decide
+    checked = runner.invoke(app, ["mapping", "check", str(src), "--mapping", str(profile)])
+    assert "row 4, Datum aanmelding" in checked.output and "row 5, Dossiernummer" in checked.output
+    key = save_key(new_key(), tmp_path / "linkage.key")
+    result = runner.invoke(
+        app,
+        [
+            "encode",
+            str(src),
+            "--key",
+            str(key),
+            "--mapping",
+            str(profile),
+            "-o",
+            str(tmp_path / "pkg"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "3 rows encoded, 2 rows rejected, 3 warnings" in result.output
+    assert "Soort uitbuiting: 1 label(s) not in the mapping" in result.output
+    manifest = (tmp_path / "pkg" / "manifest.json").read_text()
+    assert '"organisation": "fier"' in manifest and '"reporter_type": "shelter_care"' in manifest
+    rejects = (tmp_path / "pkg.rejects.csv").read_text("utf-8-sig")
+    assert "3;Geb.datum;" in rejects and "Bea" not in rejects and "31-02-1990" not in rejects
+    ids = pq.read_table(tmp_path / "pkg" / "data.parquet").column("record_id").to_pylist()
+    assert ids == ["D1", "D2", "D5"]
+
+
+@given(
+    st.lists(
+        st.lists(
+            st.text(
+                st.characters(codec="cp1252", exclude_characters='\r\n"\x00'),
+                min_size=1,
+                max_size=8,
+            ),
+            min_size=3,
+            max_size=3,
+        ),
+        min_size=1,
+        max_size=5,
+    ),
+    st.sampled_from([";", ",", "\t"]),
+    st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]),
+)
+def test_any_cp1252_text_reads_back_in_any_encoding_and_separator(
+    rows: list[list[str]], sep: str, encoding: str
+) -> None:
+    import csv
+    import io
+
+    from zichtbaar.encode.sheets import decode_csv
+
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=sep, lineterminator="\r\n").writerows([["a", "b", "c"], *rows])
+    raw = buf.getvalue().encode(encoding)
+    if encoding == "cp1252" and not raw.isascii():
+        # cp1252 bytes that happen to be valid UTF-8 ("Ã©") are read as UTF-8, as every tool does
+        try:
+            raw.decode("utf-8")
+            assume(False)
+        except UnicodeDecodeError:
+            pass
+    decoded = decode_csv(raw)
+    assert decoded.delimiter == sep
+    back = list(csv.reader(io.StringIO(decoded.body.decode("utf-8")), delimiter=sep))
+    assert back[1:] == rows

@@ -117,10 +117,12 @@ def test_whole_path_with_no_identifier_in_any_request(tmp_path: Path, hub: Hub) 
     # the user corrects the suggestion: their organisation, and the label the rules do not know
     form.update({"token": token, "organisation": "police-nl", "reporter_type": "police"})
     unknown = next(k for k, v in form.items() if k.startswith("lab:form:") and v == "Tuinbouw")
+    assert form[unknown.replace("lab:", "val:")] == ""  # listed, not guessed
     form[unknown.replace("lab:", "val:")] = "labour"
     check = client.post(f"/jobs/{page.url.path.split('/')[2]}/mapping", data=form)
     job = check.url.path.split("/")[2]
     assert "28 rows go, 2 rows do not, 1 warnings" in check.text
+    assert "Tuinbouw" not in check.text  # mapped by the user above
     problems = re.findall(r'<tr><td class="num">(\d+)</td><td>([^<]+)</td>', check.text)
     assert problems == [("5", "Geb.datum"), ("7", "Datum aanmelding"), ("10", "Dossiernummer")]
 

@@ -40,6 +40,7 @@ _tables: dict[str, Table] = {}
 
 def _table(rep: Reporter, job: str) -> Table:
     if job not in _tables:
+        _tables.clear()  # one export in memory at a time: the app serves one person
         job_dir = rep.ws.job_dir(job)
         exports = sorted(job_dir.glob("export.*"))
         if not exports:

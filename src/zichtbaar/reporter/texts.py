@@ -60,6 +60,12 @@ T: dict[str, tuple[str, str]] = {
     "your_value": ("Uw waarde", "Your value"),
     "code": ("Code", "Code"),
     "unmapped": ("nog niet gekoppeld", "not mapped yet"),
+    "unmapped_explain": (
+        "Deze waarden staan nog niet in de koppeltabel (tussen haakjes: aantal rijen). Ze gaan mee "
+        "als 'onbekend' tot u ze koppelt bij 'Koppeling aanpassen'.",
+        "These values are not in the mapping yet (in brackets: rows). They go as 'unknown' until "
+        "you map them under 'Change the mapping'.",
+    ),
     "check": ("Controleren", "Check"),
     "check_title": ("3. Controle", "3. Check"),
     "rows_ok": (
