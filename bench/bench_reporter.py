@@ -119,7 +119,7 @@ def main(rows: int) -> None:
         m_app = Measurement("reporter app, XLSX (upload to package)", app, rows)
         ratio = m_app.median / m_cli.median
         write_results(
-            "bench_reporter",
+            "reporter",
             [m_cli, m_app],
             rows=rows,
             ratio=round(ratio, 2),
