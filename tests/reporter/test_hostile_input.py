@@ -98,3 +98,60 @@ def page_url(client: TestClient) -> str:
         key=lambda p: p.stat().st_mtime,
     )
     return f"/jobs/{jobs[-1].name}/check"
+
+
+def test_a_large_export_shows_progress_until_the_package_is_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from zichtbaar.encode.keys import new_key, save_key
+    from zichtbaar.reporter import preview
+
+    app = create_reporter_app(
+        tmp_path / "rep",
+        "http://127.0.0.1:9",
+        lang="en",
+        allowed_hosts=("testserver",),
+        background_rows=1,
+    )
+    client = TestClient(app)
+    token = _token(client)
+    key = save_key(new_key(), tmp_path / "k.key")
+    client.post("/keys/linkage", data={"token": token}, files={"keyfile": ("k", key.read_bytes())})
+    go = threading.Event()
+    real = preview.build
+
+    def held(*args: object) -> None:
+        go.wait(30)
+        real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(preview, "build", held)
+    header = ["Dossiernummer", "Datum aanmelding", "Achternaam", "Soort uitbuiting", "Toestemming"]
+    xlsx = write_xlsx(tmp_path / "e.xlsx", header, [["D1", "01-02-2024", "Smit", "Arbeid", "Ja"]])
+    page = client.post(
+        "/jobs", data={"token": token}, files={"export": ("e.xlsx", xlsx.read_bytes())}
+    )
+    form = {
+        "token": token,
+        "organisation": "fier",
+        "reporter_type": "shelter_care",
+        "col:record_id": "Dossiernummer",
+        "col:registration_date": "Datum aanmelding",
+        "col:surname": "Achternaam",
+        "col:form": "Soort uitbuiting",
+        "col:legal_basis": "Toestemming",
+        "date:registration_date": "DMY",
+    }
+    job = page.url.path.split("/")[2]
+    client.post(f"/jobs/{job}/mapping", data=form)
+    first = client.get(f"/jobs/{job}/preview")
+    assert '<meta http-equiv="refresh" content="2">' in first.text
+    assert "Encoding: 0 of 1 rows done" in first.text
+    go.set()
+    for _ in range(300):
+        done = client.get(f"/jobs/{job}/preview")
+        if 'id="sha256"' in done.text:
+            break
+        threading.Event().wait(0.1)
+    assert 'id="sha256"' in done.text and 'http-equiv="refresh"' not in done.text

@@ -40,8 +40,10 @@ class Reporter:
         lang: str,
         hub_client: Callable[[], httpx.Client] | None,
         max_upload_mb: int,
+        background_rows: int = 20_000,
     ) -> None:
         self.ws = Workspace(home)
+        self.background_rows = background_rows
         self.hub_url = hub_url
         self.lang = lang
         self.token = secrets.token_urlsafe(24)
@@ -89,11 +91,15 @@ def create_reporter_app(
     hub_client: Callable[[], httpx.Client] | None = None,
     allowed_hosts: tuple[str, ...] = LOCAL_HOSTS,
     max_upload_mb: int = 100,
+    background_rows: int = 20_000,
 ) -> FastAPI:
-    """The app over the folder ``home``; ``hub_client`` makes the client for the hub (tests)."""
+    """The app over the folder ``home``; ``hub_client`` makes the client for the hub (tests).
+
+    Exports of ``background_rows`` rows or more are encoded in the background with progress.
+    """
     app = FastAPI(title="zichtbaar reporter", docs_url=None, redoc_url=None, openapi_url=None)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
-    rep = Reporter(home, hub_url, lang, hub_client, max_upload_mb)
+    rep = Reporter(home, hub_url, lang, hub_client, max_upload_mb, background_rows)
     app.state.reporter = rep
     _home_routes(app, rep)
     flow.add_routes(app, rep)

@@ -10,21 +10,22 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import FastAPI, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from zichtbaar.encode import labels
 from zichtbaar.encode.dates import DATE_ORDERS
-from zichtbaar.encode.export import encode_export, map_table
+from zichtbaar.encode.export import map_table
 from zichtbaar.encode.mapping import DATE_FIELDS, MappingProfile
 from zichtbaar.encode.package import IDENTIFIER_COLUMNS, source_columns
 from zichtbaar.encode.reader import Table, read_table
-from zichtbaar.encode.receipt import KIND_TEXT, NOT_SENT, record_ids, summarise
+from zichtbaar.encode.receipt import record_ids, summarise
 from zichtbaar.encode.submit import submit_package
 from zichtbaar.encode.suggest import suggest
 from zichtbaar.errors import ZichtbaarError
+from zichtbaar.reporter import preview
 from zichtbaar.standard.codes import REPORTER_TYPES
 from zichtbaar.standard.countries import NATIONALITIES
 
@@ -57,6 +58,7 @@ async def _save_upload(rep: Reporter, job: str, upload: UploadFile) -> Path:
     for old in job_dir.glob("export.*"):
         old.unlink()
     _tables.pop(job, None)
+    preview.forget(job)
     path = job_dir / f"export{suffix}"
     size = 0
     with path.open("wb") as fh:
@@ -121,6 +123,7 @@ def add_routes(app: FastAPI, rep: Reporter) -> None:
         table = _table(rep, job)
         profile = _profile_from_form({k: str(v) for k, v in form.items()}, table)
         rep.ws.save_profile(profile, job)
+        preview.forget(job)
         return RedirectResponse(f"/jobs/{job}/check", status_code=303)
 
     @app.post("/jobs/{job}/file", response_model=None)
@@ -141,7 +144,7 @@ def add_routes(app: FastAPI, rep: Reporter) -> None:
 
     @app.get("/jobs/{job}/preview", response_class=HTMLResponse)
     def preview_page(request: Request, job: str) -> HTMLResponse:
-        return _preview_page(request, rep, job)
+        return preview.preview_page(request, rep, job)
 
     @app.get("/jobs/{job}/receipt.html", response_class=HTMLResponse)
     def receipt(request: Request, job: str) -> HTMLResponse:
@@ -263,44 +266,6 @@ def _check_page(
         warnings=sum(1 for p in mapped.problems if p.action == "warning"),
         identifiers=identifiers,
     )
-
-
-def _preview_page(request: Request, rep: Reporter, job: str) -> HTMLResponse:
-    from zichtbaar.reporter.texts import t
-
-    lang = rep.lang_of(request)
-    job_dir = rep.ws.job_dir(job)
-    profile = rep.ws.profile(job) or MappingProfile()
-    try:
-        key = rep.ws.key()
-        if key is None:
-            raise ZichtbaarError(t("need_keys", lang))
-        package = job_dir / "package"
-        shutil.rmtree(package, ignore_errors=True)
-        for stale in job_dir.glob("package.rejects.csv"):
-            stale.unlink()
-        table = _table(rep, job)
-        mapped = map_table(table, profile)
-        result = encode_export(Path("-"), profile, key, package, mapped=mapped)
-    except ZichtbaarError as exc:
-        return _check_page(request, rep, job, error=rep_text(rep, request, exc))
-    mapped_cols = {c for f in profile.fields for c in profile.columns_of(f)}
-    ids = (r["record_id"] for r in mapped.table.rows)
-    rows = dict(zip(ids, mapped.table.row_numbers, strict=True))
-    (job_dir / "rows.json").write_text(json.dumps(rows), "utf-8")
-    context: dict[str, Any] = {
-        "job": job,
-        "summary": summarise(package),
-        "kinds": KIND_TEXT,
-        "not_sent": NOT_SENT,
-        "unsent_columns": [c for c in table.columns if c not in mapped_cols],
-        "rejected": result.rows_rejected,
-        "warnings": result.warnings,
-        "identifier_fields": [f for f in IDENTIFIER_COLUMNS if f in profile.fields],
-    }
-    receipt = rep.page(request, "receipt.html.j2", **context).body
-    (job_dir / "receipt.html").write_bytes(bytes(receipt))
-    return rep.page(request, "preview.html.j2", **context)
 
 
 def _submit(request: Request, rep: Reporter, job: str) -> HTMLResponse:

@@ -135,6 +135,11 @@ T: dict[str, tuple[str, str]] = {
         "The file is larger than {mb} MB; split the export.",
     ),
     "home": ("Begin", "Start"),
+    "encoding": (
+        "Versleutelen: {done} van {total} rijen klaar…",
+        "Encoding: {done} of {total} rows done…",
+    ),
+    "refresh": ("Vernieuwen", "Refresh"),
     "org": ("Organisatie-id", "Organisation id"),
     "reporter_type": ("Soort melder", "Reporter type"),
 }
