@@ -155,9 +155,24 @@ def test_whole_path_with_no_identifier_in_any_request(tmp_path: Path, hub: Hub) 
     assert "Withdrawn: 1 stored versions removed" in done.text
     log = client.get("/log").text
     assert log.count("submission") >= 2 and "withdrawal" in log
+    assert len(list((tmp_path / "rep" / "receipts").glob("*.html"))) == 1  # one package sent
 
-    # what left the building: three requests, none with a name, a date of birth or a BSN
-    assert len(hub.requests) == 3
+    # next month's file still holds the withdrawn registration: the hub quarantines that row and
+    # the app names it by the row number of *their* file
+    rows[0][7] = "Arbeid"  # another change, so that this is a new package
+    export2 = write_xlsx(tmp_path / "export2.xlsx", HEADER, rows)
+    page = client.post("/jobs", data={"token": token},
+                       files={"export": ("export2.xlsx", export2.read_bytes())})
+    job2 = page.url.path.split("/")[2]
+    client.get(f"/jobs/{job2}/check")
+    client.get(f"/jobs/{job2}/preview")
+    third = client.post(f"/jobs/{job2}/submit", data={"token": token})
+    assert "1 quarantined" in third.text
+    hub_rows = re.findall(r'<tr><td class="num">(\d+)</td><td>([^<]+)</td>', third.text)
+    assert hub_rows == [("3", "record_id")]  # D0001 is row 3 of their file
+
+    # what left the building: four requests, none with a name, a date of birth or a BSN
+    assert len(hub.requests) == 4
     clear: set[str] = set()
     for row, person in zip(rows, src, strict=True):
         clear |= {person["given_names"], person["surname"], row[4]}

@@ -305,6 +305,10 @@ def _submit(request: Request, rep: Reporter, job: str) -> HTMLResponse:
             },
         }
     )
+    receipt = job_dir / "receipt.html"
+    if receipt.exists():  # the receipt of what was sent, kept beside the log
+        kept = rep.ws.root / "receipts" / f"{summary.package_id}.html"
+        kept.write_bytes(receipt.read_bytes())
     their_rows = json.loads((job_dir / "rows.json").read_text("utf-8"))
     ids = record_ids(package)
     problems = [
