@@ -419,3 +419,33 @@ def test_cli_reproducible_with_created_at_and_suspects_without_key(tmp_path: Pat
         ["encode", str(src), "--org", "x", "--reporter-type", "police", "-o", str(tmp_path / "c")],
     )
     assert bad.exit_code == 2 and "key is required" in bad.output
+
+
+def test_month_first_file_is_read_month_first_and_said_so(tmp_path: Path) -> None:
+    # MM/DD/YYYY: before, every date with a day of 12 or less was read day-first without a word
+    rows = people(3)
+    for row in rows:
+        row["bsn"], row["place_of_birth"] = "", ""
+    written = ["12/25/1990", "04/03/1985", "01/02/1970"]
+    iso = ["1990-12-25", "1985-04-03", "1970-01-02"]
+    us, ref = [dict(r) for r in rows], [dict(r) for r in rows]
+    for r, w in zip(us, written, strict=True):
+        r["date_of_birth"] = w
+    for r, i in zip(ref, iso, strict=True):
+        r["date_of_birth"] = i
+    got = _encode(write_csv(us, tmp_path / "us.csv"), tmp_path / "us")
+    want = _encode(write_csv(ref, tmp_path / "ref.csv"), tmp_path / "ref")
+    assert got.notes == ("dates of birth are month-first (MM/DD/YYYY): read so",)
+    assert want.notes == ()
+    tok = [
+        pq.read_table(d / "data.parquet").column("tok_dob").to_pylist()
+        for d in (tmp_path / "us", tmp_path / "ref")
+    ]
+    assert tok[0] == tok[1]
+
+
+def test_all_ambiguous_dates_are_read_day_first_with_a_note(tmp_path: Path) -> None:
+    rows = people(2)
+    rows[0]["date_of_birth"], rows[1]["date_of_birth"] = "04/03/1990", "01/02/1985"
+    result = _encode(write_csv(rows, tmp_path / "in.csv"), tmp_path / "pkg")
+    assert len(result.notes) == 1 and "read day-first" in result.notes[0]

@@ -127,6 +127,8 @@ def encode(
     except EncodeError as exc:
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(code=2) from None
+    for note in result.notes:
+        typer.echo(f"note: {note}")
     typer.echo(
         f"package {result.package_dir}: {result.rows_encoded} rows encoded, "
         f"{result.rows_rejected} rows rejected, {result.warnings} warnings "
@@ -152,6 +154,8 @@ def _encode_mapped(
     result = encode_export(
         input_file, profile, key, out, org, reporter_type, kind, when, progress=advance
     )
+    for note in result.encoded.notes:
+        typer.echo(f"note: {note}")
     typer.echo(
         f"package {out}: {result.encoded.rows_encoded} rows encoded, "
         f"{result.rows_rejected} rows rejected, {result.warnings} warnings "

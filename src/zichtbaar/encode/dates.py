@@ -8,6 +8,7 @@ date columns; ``guess_order`` proposes one from the values and says when it coul
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from collections.abc import Iterable
@@ -97,3 +98,35 @@ def to_iso(raw: str, order: DateOrder, today: dt.date, partial: bool = False) ->
     dob = normalise.date_of_birth(f"{year:04d}-{month:02d}-{day:02d}", today)
     assert dob is not None
     return dob.iso()
+
+
+def settle_dob_order(rows: list[dict[str, str | None]], today: dt.date) -> str | None:
+    """For a file without a mapping: read its dates of birth in the order the file shows.
+
+    A file whose dates of birth are month-first (some only readable so) is rewritten month-first,
+    so that its ambiguous ``04/03/1990`` is April, not March. Returns a note for the user when the
+    order was changed, mixed, or could only be assumed (every value ambiguous); None otherwise.
+    """
+    guess = guess_order(r.get("date_of_birth") for r in rows)
+    if guess is None or guess.order == "YMD":
+        return None
+    if guess.order == "MDY":
+        for row in rows:
+            raw = row.get("date_of_birth")
+            if raw and _parts(raw) is not None:
+                with contextlib.suppress(normalise.DateOfBirthError):  # else the encoder reports it
+                    row["date_of_birth"] = to_iso(raw, "MDY", today, partial=True)
+    if guess.conflicting:
+        return (
+            "dates of birth mix day-first and month-first values: the ambiguous ones were read "
+            f"{'month-first' if guess.order == 'MDY' else 'day-first'}; declare the order in a "
+            "mapping profile (--mapping)"
+        )
+    if guess.order == "MDY":
+        return "dates of birth are month-first (MM/DD/YYYY): read so"
+    if guess.ambiguous:
+        return (
+            "every date of birth reads both day-first and month-first: read day-first (the Dutch "
+            "order); if the file is month-first, declare it in a mapping profile (--mapping)"
+        )
+    return None

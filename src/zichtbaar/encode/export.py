@@ -16,8 +16,9 @@ from pathlib import Path
 
 from zichtbaar.encode.keys import LinkageKey
 from zichtbaar.encode.mapping import Mapped, MappingProfile, Problem, apply_mapping
-from zichtbaar.encode.package import EncodeResult, RowIssue, encode_table, source_columns
+from zichtbaar.encode.package import EncodeResult, encode_table, source_columns
 from zichtbaar.encode.reader import Table, read_table
+from zichtbaar.encode.rowcodec import RowIssue
 from zichtbaar.errors import EncodeError
 from zichtbaar.standard.codes import REPORTER_TYPES
 from zichtbaar.standard.models import PackageKind
