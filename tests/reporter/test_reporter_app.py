@@ -161,8 +161,9 @@ def test_whole_path_with_no_identifier_in_any_request(tmp_path: Path, hub: Hub) 
     # the app names it by the row number of *their* file
     rows[0][7] = "Arbeid"  # another change, so that this is a new package
     export2 = write_xlsx(tmp_path / "export2.xlsx", HEADER, rows)
-    page = client.post("/jobs", data={"token": token},
-                       files={"export": ("export2.xlsx", export2.read_bytes())})
+    page = client.post(
+        "/jobs", data={"token": token}, files={"export": ("export2.xlsx", export2.read_bytes())}
+    )
     job2 = page.url.path.split("/")[2]
     client.get(f"/jobs/{job2}/check")
     client.get(f"/jobs/{job2}/preview")
