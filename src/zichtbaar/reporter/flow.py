@@ -142,6 +142,12 @@ def add_routes(app: FastAPI, rep: Reporter) -> None:
     def check_page(request: Request, job: str) -> HTMLResponse:
         return _check_page(request, rep, job)
 
+    _add_send_routes(app, rep)
+
+
+def _add_send_routes(app: FastAPI, rep: Reporter) -> None:
+    """Steps 4 and 5: what leaves the building, its receipt, and sending it."""
+
     @app.get("/jobs/{job}/preview", response_class=HTMLResponse)
     def preview_page(request: Request, job: str) -> HTMLResponse:
         return preview.preview_page(request, rep, job)
