@@ -200,6 +200,7 @@ def test_cli_suggest_then_encode_with_the_profile(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "3 rows encoded, 2 rows rejected, 3 warnings" in result.output
     assert "Soort uitbuiting: 1 label(s) not in the mapping" in result.output
+    assert "can be counted, not linked" not in result.output  # it has names
     manifest = (tmp_path / "pkg" / "manifest.json").read_text()
     assert '"organisation": "fier"' in manifest and '"reporter_type": "shelter_care"' in manifest
     rejects = (tmp_path / "pkg.rejects.csv").read_text("utf-8-sig")
@@ -247,3 +248,18 @@ def test_any_cp1252_text_reads_back_in_any_encoding_and_separator(
     assert decoded.delimiter == sep
     back = list(csv.reader(io.StringIO(decoded.body.decode("utf-8")), delimiter=sep))
     assert back[1:] == rows
+
+
+def test_an_export_without_identifiers_is_encoded_and_said_to_be_countable_only(
+    tmp_path: Path,
+) -> None:
+    from zichtbaar.encode.export import NO_IDENTIFIERS, encode_export
+    from zichtbaar.encode.keys import new_key
+
+    header = ["Dossiernummer", "Datum aanmelding", "Soort uitbuiting", "Toestemming"]
+    src = write_xlsx(tmp_path / "x.xlsx", header, [["D1", "01-02-2024", "Arbeid", "Nee"]])
+    profile = suggest(read_table(src), FIELDS, TODAY).profile.model_copy(
+        update={"organisation": "fier", "reporter_type": "shelter_care"}
+    )
+    result = encode_export(src, profile, new_key(), tmp_path / "pkg", today=TODAY)
+    assert result.encoded.rows_encoded == 1 and result.notes == (NO_IDENTIFIERS,)

@@ -154,7 +154,7 @@ def _encode_mapped(
     result = encode_export(
         input_file, profile, key, out, org, reporter_type, kind, when, progress=advance
     )
-    for note in result.encoded.notes:
+    for note in result.notes:
         typer.echo(f"note: {note}")
     typer.echo(
         f"package {out}: {result.encoded.rows_encoded} rows encoded, "

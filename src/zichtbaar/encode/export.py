@@ -16,13 +16,17 @@ from pathlib import Path
 
 from zichtbaar.encode.keys import LinkageKey
 from zichtbaar.encode.mapping import Mapped, MappingProfile, Problem, apply_mapping
-from zichtbaar.encode.package import EncodeResult, encode_table, source_columns
+from zichtbaar.encode.package import IDENTIFIER_COLUMNS, EncodeResult, encode_table, source_columns
 from zichtbaar.encode.reader import Table, read_table
 from zichtbaar.encode.rowcodec import RowIssue
 from zichtbaar.errors import EncodeError
 from zichtbaar.standard.codes import REPORTER_TYPES
 from zichtbaar.standard.models import PackageKind
 
+NO_IDENTIFIERS = (
+    "no column with a name, date of birth, BSN or address is mapped: the rows can be counted, "
+    "not linked to the same person elsewhere"
+)
 _NL = {
     "required value missing": "verplichte waarde ontbreekt",
     "date lies in the future": "datum ligt in de toekomst",
@@ -40,6 +44,7 @@ class ExportResult:
     encoded: EncodeResult
     problems: tuple[Problem, ...]
     unmapped: dict[str, dict[str, int]]
+    notes: tuple[str, ...] = ()
 
     @property
     def rows_rejected(self) -> int:
@@ -122,7 +127,10 @@ def encode_export(
     problems = [*mapped.problems, *(_theirs(i, profile) for i in encoded.issues)]
     problems.sort(key=lambda p: (p.row, p.column))
     write_problems(problems, encoded.rejects_path)
-    return ExportResult(encoded, tuple(problems), mapped.unmapped)
+    notes = list(encoded.notes)
+    if not any(f in profile.fields for f in IDENTIFIER_COLUMNS):
+        notes.append(NO_IDENTIFIERS)
+    return ExportResult(encoded, tuple(problems), mapped.unmapped, tuple(notes))
 
 
 def _theirs(issue: RowIssue, profile: MappingProfile) -> Problem:
