@@ -170,6 +170,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "soort",
         "vorm",
         "aard uitbuiting",
+        "form",
     ),
     "region": ("regio", "politie eenheid", "politieregio", "eenheid", "region", "police region"),
     "legal_basis": (
