@@ -263,3 +263,13 @@ def test_an_export_without_identifiers_is_encoded_and_said_to_be_countable_only(
     )
     result = encode_export(src, profile, new_key(), tmp_path / "pkg", today=TODAY)
     assert result.encoded.rows_encoded == 1 and result.notes == (NO_IDENTIFIERS,)
+
+
+def test_a_file_in_the_standards_own_columns_maps_to_itself(tmp_path: Path) -> None:
+    from tests.encode.people import people, write_csv
+
+    table = read_table(write_csv(people(40), tmp_path / "std.csv"))
+    profile = suggest(table, FIELDS, TODAY).profile
+    assert {c: f for f in profile.fields for c in profile.columns_of(f)} == {
+        c: c for c in table.columns
+    }
