@@ -172,27 +172,34 @@ def test_bad_rows_reported_by_row_and_field_valid_rows_kept(tmp_path: Path) -> N
     rows[6]["nationality"] = "ZZZ"
     rows[7]["registration_date"] = "2030-01-01"
     result = _encode(write_csv(rows, tmp_path / "in.csv"), tmp_path / "pkg")
+    # a bad value costs the row that value, not the victim: only the registration date rejects
     assert result.rows_read == 10
-    assert result.rows_rejected == 6
-    assert result.rows_encoded == 4
-    assert result.warnings == 1
+    assert result.rows_rejected == 2
+    assert result.rows_encoded == 8
+    assert result.warnings == 5
     reported = {(r["row"], r["field"], r["action"]) for r in _rejects(result)}
     assert reported == {
-        ("3", "date_of_birth", "rejected"),
-        ("4", "gender", "rejected"),
-        ("5", "form", "rejected"),
+        ("3", "date_of_birth", "warning"),
+        ("4", "gender", "warning"),
+        ("5", "form", "warning"),
         ("6", "registration_date", "rejected"),
         ("7", "bsn", "warning"),
-        ("8", "nationality", "rejected"),
+        ("8", "nationality", "warning"),
         ("9", "registration_date", "rejected"),
     }
     text = result.rejects_path.read_text()
     for value in ("31-02-1990", "banana", "2024-13-45", "123456789", "ZZZ", "2030-01-01"):
         assert value not in text
     kept = pq.read_table(tmp_path / "pkg" / "data.parquet").column("record_id").to_pylist()
-    assert kept == [rows[i]["record_id"] for i in (0, 5, 8, 9)]
-    warned = pq.read_table(tmp_path / "pkg" / "data.parquet").to_pylist()[1]
-    assert warned["tok_bsn"] is None
+    assert kept == [rows[i]["record_id"] for i in (0, 1, 2, 3, 5, 6, 8, 9)]
+    out = pq.read_table(tmp_path / "pkg" / "data.parquet").to_pylist()
+    assert out[4]["tok_bsn"] is None
+    assert out[1]["tok_name_dob"] is None and out[1]["bloom"] is not None  # no date, still a name
+    assert (out[2]["gender"], out[3]["form"], out[5]["nationality_group"]) == (
+        "unknown",
+        "other_unknown",
+        "STATELESS_UNKNOWN",
+    )
 
 
 def test_age_group_from_dob_else_column(tmp_path: Path) -> None:
@@ -241,22 +248,28 @@ def test_malformed_csv_rows_rejected_by_row_valid_rows_kept(tmp_path: Path) -> N
         "r5,2024-01-01,gardening,none,Bakker\n"
     )
     result = _encode(src, tmp_path / "pkg")
-    assert (result.rows_read, result.rows_encoded, result.rows_rejected) == (5, 2, 3)
-    reported = {(r["row"], r["field"]) for r in _rejects(result)}
-    assert reported == {("3", "row"), ("4", "row"), ("6", "form")}
+    assert (result.rows_read, result.rows_encoded, result.rows_rejected) == (5, 3, 2)
+    reported = {(r["row"], r["field"], r["action"]) for r in _rejects(result)}
+    assert reported == {
+        ("3", "row", "rejected"),
+        ("4", "row", "rejected"),
+        ("6", "form", "warning"),
+    }
     assert "Smit" not in result.rejects_path.read_text()
     kept = pq.read_table(tmp_path / "pkg" / "data.parquet").column("record_id").to_pylist()
-    assert kept == ["r1", "r4"]
+    assert kept == ["r1", "r4", "r5"]
 
 
-def test_non_utf8_csv_is_refused(tmp_path: Path) -> None:
+def test_non_utf8_csv_is_read_as_windows_1252(tmp_path: Path) -> None:
+    # Excel on a Dutch Windows writes cp1252: the file is read, the short line reported
     src = tmp_path / "in.csv"
     src.write_bytes(
         b"record_id,registration_date,form,legal_basis\nr1,2024-01-01,labour,none\n"
         + b"\xff\xfe,\n"
     )
-    with pytest.raises(EncodeError, match="not UTF-8"):
-        _encode(src, tmp_path / "pkg")
+    result = _encode(src, tmp_path / "pkg")
+    assert result.rows_encoded == 1
+    assert [(r["row"], r["field"]) for r in _rejects(result)] == [("3", "row")]
 
 
 def test_argument_errors(tmp_path: Path) -> None:
@@ -328,6 +341,7 @@ def test_cli_encode(tmp_path: Path) -> None:
     keyfile = save_key(KEY, tmp_path / "key.json")
     rows = people(20)
     rows[0]["date_of_birth"] = "99-99-1990"
+    rows[1]["record_id"] = ""
     src = write_csv(rows, tmp_path / "in.csv")
     runner = CliRunner()
     result = runner.invoke(
@@ -347,6 +361,7 @@ def test_cli_encode(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "19 rows encoded" in result.output and "1 rows rejected" in result.output
+    assert "1 warnings" in result.output  # the impossible date of birth: sent without it
     manifest = json.loads((tmp_path / "pkg" / "manifest.json").read_text())
     assert manifest["row_count"] == 19
     again = runner.invoke(
@@ -404,3 +419,33 @@ def test_cli_reproducible_with_created_at_and_suspects_without_key(tmp_path: Pat
         ["encode", str(src), "--org", "x", "--reporter-type", "police", "-o", str(tmp_path / "c")],
     )
     assert bad.exit_code == 2 and "key is required" in bad.output
+
+
+def test_month_first_file_is_read_month_first_and_said_so(tmp_path: Path) -> None:
+    # MM/DD/YYYY: before, every date with a day of 12 or less was read day-first without a word
+    rows = people(3)
+    for row in rows:
+        row["bsn"], row["place_of_birth"] = "", ""
+    written = ["12/25/1990", "04/03/1985", "01/02/1970"]
+    iso = ["1990-12-25", "1985-04-03", "1970-01-02"]
+    us, ref = [dict(r) for r in rows], [dict(r) for r in rows]
+    for r, w in zip(us, written, strict=True):
+        r["date_of_birth"] = w
+    for r, i in zip(ref, iso, strict=True):
+        r["date_of_birth"] = i
+    got = _encode(write_csv(us, tmp_path / "us.csv"), tmp_path / "us")
+    want = _encode(write_csv(ref, tmp_path / "ref.csv"), tmp_path / "ref")
+    assert got.notes == ("dates of birth are month-first (MM/DD/YYYY): read so",)
+    assert want.notes == ()
+    tok = [
+        pq.read_table(d / "data.parquet").column("tok_dob").to_pylist()
+        for d in (tmp_path / "us", tmp_path / "ref")
+    ]
+    assert tok[0] == tok[1]
+
+
+def test_all_ambiguous_dates_are_read_day_first_with_a_note(tmp_path: Path) -> None:
+    rows = people(2)
+    rows[0]["date_of_birth"], rows[1]["date_of_birth"] = "04/03/1990", "01/02/1985"
+    result = _encode(write_csv(rows, tmp_path / "in.csv"), tmp_path / "pkg")
+    assert len(result.notes) == 1 and "read day-first" in result.notes[0]

@@ -215,3 +215,15 @@ def test_registrations_close_in_time_weigh_more_than_the_same_far_apart(tmp_path
         ).fetchall()
     }
     assert weight[frozenset(("W0", "W1"))] > weight[frozenset(("W0", "W2"))] + 1
+
+
+def test_a_run_shows_no_library_warning(tmp_path: Path) -> None:
+    # the Altair UserWarning about splink's charts reached every `zichtbaar link` user
+    import warnings
+
+    snap = make_snapshot(tmp_path / "snap", n_persons=20, seed=4)
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        run_linkage(snap.path, tmp_path / "runs", "r1")
+    assert [str(w.message)[:60] for w in seen if issubclass(w.category, UserWarning)] == []
+    assert (tmp_path / "runs" / "r1" / "charts" / "m_u_parameters.html").is_file()

@@ -62,6 +62,7 @@ POST /coordinator/programme/measure/x/status             303 403 403 422 403 403
 GET  /api/v1/submissions                                 401 401 401 401 401 200 401
 POST /api/v1/submissions                                 401 401 401 401 401 422 401
 GET  /api/v1/submissions/x                               401 401 401 401 401 404 401
+POST /api/v1/withdrawals                                 401 401 401 401 401 422 401
 """
 
 

@@ -111,3 +111,24 @@ def test_openapi_is_published(fresh_env: WebEnv) -> None:
     assert c.get("/api/docs").status_code == 200
     spec = c.get("/api/openapi.json").json()
     assert "/api/v1/submissions" in spec["paths"]
+
+
+def test_withdrawal_reasons_are_labels_and_the_page_points_to_the_reporter_app(
+    clients: dict[str, TestClient],
+) -> None:
+    html = clients["reporter"].get("/reporter?lang=en").text
+    assert '<option value="consent_withdrawn">Consent withdrawn</option>' in html
+    assert ">consent_withdrawn<" not in html
+    assert "zichtbaar reporter" in html
+
+
+def test_withdrawal_over_the_api_needs_the_key_and_names_no_value(
+    env: WebEnv, clients: dict[str, TestClient]
+) -> None:
+    anon = clients["anonymous"]
+    body = {"record_id": "no-such-record", "reason": "consent_withdrawn"}
+    assert anon.post("/api/v1/withdrawals", json=body).status_code == 401
+    _, key = new_api_key(env.store, ORG, actor="test")
+    res = anon.post("/api/v1/withdrawals", json=body, headers={"X-API-Key": key})
+    assert res.status_code == 422
+    assert "no-such-record" not in res.text

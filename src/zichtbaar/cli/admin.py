@@ -9,20 +9,9 @@ import typer
 
 from zichtbaar.config import get_settings
 from zichtbaar.errors import StoreError
-from zichtbaar.intake import export_snapshot
-from zichtbaar.store import (
-    ROLES,
-    AuditAnchor,
-    add_organisation,
-    add_user,
-    current_audit_head,
-    new_api_key,
-    open_store,
-    register_key_id,
-    revoke_api_key,
-    verify_audit,
-)
-from zichtbaar.store.backup import backup_store, restore_store
+
+ROLES = ("reporter", "analyst", "coordinator", "admin")
+"""``store.ROLES``, written out so that ``--help`` needs no import of the store."""
 
 admin_app = typer.Typer(help="Administer the hub's operational store.", no_args_is_help=True)
 org_app = typer.Typer(help="Organisations.", no_args_is_help=True)
@@ -51,6 +40,8 @@ def org_add(
     name: str = typer.Option(..., "--name"),
 ) -> None:
     """Register an organisation."""
+    from zichtbaar.store import add_organisation, open_store
+
     try:
         add_organisation(open_store(), org_id, name, reporter_type, _actor())
     except StoreError as err:
@@ -68,6 +59,8 @@ def user_add(
     ),
 ) -> None:
     """Add a user (the password is hashed with argon2)."""
+    from zichtbaar.store import add_user, open_store
+
     try:
         add_user(open_store(), username, password, role, org, _actor())
     except StoreError as err:
@@ -78,6 +71,8 @@ def user_add(
 @apikey_app.command("new")
 def apikey_new(org: str = typer.Option(..., "--org")) -> None:
     """Create an API key; the full key is printed once and never stored."""
+    from zichtbaar.store import new_api_key, open_store
+
     try:
         prefix, key = new_api_key(open_store(), org, _actor())
     except StoreError as err:
@@ -88,6 +83,8 @@ def apikey_new(org: str = typer.Option(..., "--org")) -> None:
 @apikey_app.command("revoke")
 def apikey_revoke(prefix: str = typer.Argument(...)) -> None:
     """Revoke an API key by its public prefix."""
+    from zichtbaar.store import open_store, revoke_api_key
+
     try:
         revoke_api_key(open_store(), prefix, _actor())
     except StoreError as err:
@@ -98,6 +95,8 @@ def apikey_revoke(prefix: str = typer.Argument(...)) -> None:
 @keyid_app.command("add")
 def keyid_add(key_id: str = typer.Argument(...)) -> None:
     """Make a linkage key id known (the secret itself never comes to the hub)."""
+    from zichtbaar.store import open_store, register_key_id
+
     try:
         register_key_id(open_store(), key_id, _actor())
     except StoreError as err:
@@ -116,6 +115,8 @@ def verify_audit_command(
     Without ``--anchor`` a deleted tail (the newest entries) cannot be seen: pass the head
     published with the last release.
     """
+    from zichtbaar.store import AuditAnchor, open_store, verify_audit
+
     try:
         parsed = AuditAnchor.parse(anchor) if anchor is not None else None
     except ValueError as err:
@@ -131,12 +132,17 @@ def verify_audit_command(
 @admin_app.command("audit-head")
 def audit_head_command() -> None:
     """Print the audit chain's head as HASH:COUNT: publish it with each release."""
+    from zichtbaar.store import current_audit_head, open_store
+
     typer.echo(str(current_audit_head(open_store())))
 
 
 @admin_app.command("snapshot")
 def snapshot_command(out: Path = typer.Option(..., "--out")) -> None:
     """Export current registrations, register events and suspects for linkage."""
+    from zichtbaar.intake import export_snapshot
+    from zichtbaar.store import open_store
+
     info = export_snapshot(open_store(), out)
     typer.echo(
         f"snapshot in {info.out_dir}: {info.registrations:,} registrations, "
@@ -147,6 +153,9 @@ def snapshot_command(out: Path = typer.Option(..., "--out")) -> None:
 @admin_app.command("backup")
 def backup_command(out: Path = typer.Option(..., "--out", help="The backup file (a tar).")) -> None:
     """Back up the store and the snapshots, runs, releases and reports under ZICHTBAAR_HOME."""
+    from zichtbaar.store import open_store
+    from zichtbaar.store.backup import backup_store
+
     try:
         manifest = backup_store(open_store(), get_settings().home, out, _actor())
     except StoreError as err:
@@ -159,6 +168,9 @@ def restore_command(
     backup: Path = typer.Argument(..., exists=True, dir_okay=False, help="A backup file."),
 ) -> None:
     """Replace the store and the data directories with a backup (checked before anything changes)."""
+    from zichtbaar.store import open_store
+    from zichtbaar.store.backup import restore_store
+
     try:
         manifest = restore_store(open_store(), get_settings().home, backup, _actor())
     except StoreError as err:

@@ -3,15 +3,9 @@
 from __future__ import annotations
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from zichtbaar.config import get_settings
 from zichtbaar.errors import ZichtbaarError
-from zichtbaar.pipeline import run_demo
-from zichtbaar.report.render import year_totals
-from zichtbaar.standard.codes import FORMS
 
 STAGES = ("synth", "encode", "intake", "link", "estimate", "release", "report")
 
@@ -21,6 +15,14 @@ def demo(
     scale: float = typer.Option(1.0, help="Size of the world (1.0 = the Netherlands)."),
 ) -> None:
     """Run synth → encode → intake → link → tables → report on a synthetic world."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    from zichtbaar.pipeline import run_demo
+    from zichtbaar.report.render import year_totals
+    from zichtbaar.standard.codes import FORMS
+
     settings = get_settings()
     console = Console()
     console.print(f"[bold]zichtbaar demo[/] into {settings.home}")

@@ -7,12 +7,12 @@ import os
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from zichtbaar.errors import IntakeError, PackageError, StoreError
-from zichtbaar.intake import DEFAULT_MAX_BYTES, WITHDRAWAL_REASONS, ingest_package, withdraw
-from zichtbaar.store import open_store
+
+DEFAULT_MAX_BYTES = 2 * 1024**3
+WITHDRAWAL_REASONS = ("consent_withdrawn", "erasure_request", "error")
+"""The intake's limits and reasons, written out so that ``--help`` needs no import of it."""
 
 MAX_SHOWN = 200
 
@@ -33,6 +33,12 @@ def intake_command(
     ),
 ) -> None:
     """Ingest a package: valid rows are stored, bad rows quarantined with their reasons."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from zichtbaar.intake import ingest_package
+    from zichtbaar.store import open_store
+
     console = Console()
     try:
         store = open_store()
@@ -63,6 +69,9 @@ def withdraw_command(
     reason: str = typer.Option(..., "--reason", help=" | ".join(WITHDRAWAL_REASONS)),
 ) -> None:
     """Erase every version of a registration; the audit log keeps only that it happened."""
+    from zichtbaar.intake import withdraw
+    from zichtbaar.store import open_store
+
     try:
         receipt = withdraw(open_store(), org, record_id, reason, _actor())
     except (IntakeError, StoreError) as err:

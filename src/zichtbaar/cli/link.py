@@ -8,10 +8,9 @@ from pathlib import Path
 import typer
 
 from zichtbaar.config import get_settings
-from zichtbaar.link.assess import evaluate_run
-from zichtbaar.link.evaluate import read_truth
-from zichtbaar.link.model import LinkModel
-from zichtbaar.link.run import ENGINES, latest_run, run_linkage
+
+THRESHOLD = 0.6
+"""``LinkModel.threshold``, written out so that ``--help`` needs no import of splink."""
 
 link_app = typer.Typer(
     help="Probabilistic linkage (splink) of a snapshot into persons, events and capture histories.",
@@ -25,7 +24,7 @@ def link(
     snapshot: Path | None = typer.Option(None, "--snapshot", help="The intake's snapshot dir."),
     runs: Path | None = typer.Option(None, "--runs", help="Runs directory (default: home/runs)."),
     run_id: str | None = typer.Option(None, "--run-id"),
-    threshold: float = typer.Option(LinkModel.threshold, "--threshold", min=0.0, max=1.0),
+    threshold: float = typer.Option(THRESHOLD, "--threshold", min=0.0, max=1.0),
     engine: str = typer.Option(
         "duckdb", "--engine", help="duckdb, or spark (settings: ZICHTBAAR_SPARK_*, docs/spark.md)."
     ),
@@ -37,6 +36,9 @@ def link(
     ),
 ) -> None:
     """Link a snapshot into a new, immutable run."""
+    from zichtbaar.link.model import LinkModel
+    from zichtbaar.link.run import ENGINES, run_linkage
+
     if ctx.invoked_subcommand is not None:
         return
     if snapshot is None:
@@ -66,6 +68,10 @@ def evaluate(
     truth names register events, the register linkage's precision and recall. The truth may
     name registrations by their id at the hub or by the organisation's record id (a synthetic
     world's truth/records.csv)."""
+    from zichtbaar.link.assess import evaluate_run
+    from zichtbaar.link.evaluate import read_truth
+    from zichtbaar.link.run import latest_run
+
     runs_dir = runs or get_settings().runs_dir
     run_id = run or latest_run(runs_dir)
     report = evaluate_run(runs_dir, run_id, read_truth(truth))

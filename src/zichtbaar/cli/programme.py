@@ -9,19 +9,17 @@ from pathlib import Path
 import typer
 
 from zichtbaar.errors import ZichtbaarError
-from zichtbaar.programme import (
-    SEED,
-    Status,
-    check_programme,
-    dump_csv,
-    dump_yaml,
-    load_programme,
-    parse_csv,
-    parse_yaml,
-    save_programme,
-    set_status,
+
+STATUSES = (
+    "not_started",
+    "in_preparation",
+    "in_progress",
+    "delayed",
+    "implemented",
+    "structurally_embedded",
+    "cancelled",
 )
-from zichtbaar.store import open_store
+"""``programme.Status`` values, written out so that ``--help`` needs no import of the programme."""
 
 programme_app = typer.Typer(help="Programme monitoring: measures and their status.")
 
@@ -48,6 +46,9 @@ def import_(
     ),
 ) -> None:
     """Import a programme (YAML) or measure rows (CSV); all or nothing."""
+    from zichtbaar.programme import load_programme, parse_csv, parse_yaml, save_programme
+    from zichtbaar.store import open_store
+
     text = file.read_text(encoding="utf-8")
     store = open_store()
     try:
@@ -67,6 +68,8 @@ def import_(
 @programme_app.command("seed")
 def seed() -> None:
     """Import the bundled 2018 programme "Samen tegen mensenhandel" (for the demo)."""
+    from zichtbaar.programme import SEED
+
     import_(SEED, None)
 
 
@@ -77,6 +80,9 @@ def export(
     programme_id: str | None = typer.Option(None, "--programme"),
 ) -> None:
     """Export the stored programme with current statuses."""
+    from zichtbaar.programme import dump_csv, dump_yaml, load_programme
+    from zichtbaar.store import open_store
+
     store = open_store()
     try:
         with store.engine.connect() as conn:
@@ -96,24 +102,32 @@ def export(
 @programme_app.command("status")
 def status(
     measure_id: str = typer.Argument(...),
-    new_status: Status = typer.Argument(...),
+    new_status: str = typer.Argument(..., help=" | ".join(STATUSES)),
     why: str = typer.Option(..., "--why", help="Why the status changes (kept in the history)."),
 ) -> None:
     """Record a status change of one measure."""
+    from zichtbaar.programme import Status, set_status
+    from zichtbaar.store import open_store
+
+    if new_status not in STATUSES:
+        raise typer.BadParameter(f"use one of {', '.join(STATUSES)}", param_hint="NEW_STATUS")
     store = open_store()
     try:
         with store.engine.begin() as conn:
-            set_status(conn, measure_id, new_status, _actor(), why)
+            set_status(conn, measure_id, Status(new_status), _actor(), why)
     except ZichtbaarError as e:
         raise _fail(e) from None
     finally:
         store.close()
-    typer.echo(f"{measure_id}: {new_status.value}")
+    typer.echo(f"{measure_id}: {new_status}")
 
 
 @programme_app.command("check")
 def check(programme_id: str | None = typer.Option(None, "--programme")) -> None:
     """List consistency findings; exit code 1 when there are any."""
+    from zichtbaar.programme import check_programme, load_programme
+    from zichtbaar.store import open_store
+
     store = open_store()
     try:
         with store.engine.connect() as conn:

@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from zichtbaar.config import get_settings
-from zichtbaar.disclosure.differencing import MODES
-from zichtbaar.disclosure.protect import METHODS
-from zichtbaar.disclosure.release import audit_release, make_release
 from zichtbaar.errors import ZichtbaarError
-from zichtbaar.link.run import latest_run, open_run
-from zichtbaar.stats import DETAIL, REGISTRY
-from zichtbaar.stats.registry import TableRegistry
-from zichtbaar.store import open_store
 from zichtbaar.types import Lang
+
+METHODS = ("suppression", "rounding", "dp")
+MODES = ("protect", "refuse", "off")
+"""The disclosure stage's methods and differencing modes, written out for a fast ``--help``."""
 
 
 def tables(lang: Lang = typer.Option(Lang.EN, "--lang")) -> None:
     """List the monitor tables (the report's and the detail tables)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from zichtbaar.stats import DETAIL, REGISTRY
+
     out = Table(title="monitor tables")
     for col in ("name", "dims", "unit", "title"):
         out.add_column(col)
@@ -57,6 +57,12 @@ def release(
     ),
 ) -> None:
     """Protect the monitor tables of a linkage run and store them as a release."""
+    from zichtbaar.disclosure.release import audit_release, make_release
+    from zichtbaar.link.run import latest_run, open_run
+    from zichtbaar.stats import DETAIL, REGISTRY
+    from zichtbaar.stats.registry import TableRegistry
+    from zichtbaar.store import open_store
+
     settings = get_settings()
     try:
         run_id = run or latest_run(settings.runs_dir)

@@ -7,9 +7,7 @@ from pathlib import Path
 import typer
 
 from zichtbaar.config import get_settings
-from zichtbaar.disclosure.release import load_release
 from zichtbaar.errors import ZichtbaarError
-from zichtbaar.report.render import write_report
 from zichtbaar.types import Lang
 
 
@@ -20,6 +18,9 @@ def report(
     out: Path | None = typer.Option(None, "--out", help="Directory (default: <home>/reports)."),
 ) -> None:
     """Render the monitor report of a release (only disclosure-controlled numbers)."""
+    from zichtbaar.disclosure.release import load_release
+    from zichtbaar.report.render import write_report
+
     if fmt not in {"html", "pdf"}:
         raise typer.BadParameter("--format is 'html' or 'pdf'")
     settings = get_settings()

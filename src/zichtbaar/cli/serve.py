@@ -7,10 +7,6 @@ import os
 import typer
 
 from zichtbaar.config import get_settings
-from zichtbaar.store import open_store
-from zichtbaar.web.app import create_app
-from zichtbaar.web.demo import ensure_demo_accounts
-from zichtbaar.web.releases import release_names
 
 
 def serve(
@@ -20,6 +16,11 @@ def serve(
 ) -> None:
     """Start the web app on the store and releases under ZICHTBAAR_HOME."""
     import uvicorn
+
+    from zichtbaar.store import open_store
+    from zichtbaar.web.app import create_app
+    from zichtbaar.web.demo import ensure_demo_accounts
+    from zichtbaar.web.releases import release_names
 
     settings = get_settings()
     store = open_store(settings=settings)

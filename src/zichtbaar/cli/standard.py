@@ -6,11 +6,7 @@ import json
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from zichtbaar.standard.codes import CODE_LISTS
-from zichtbaar.standard.schema import json_schema
 from zichtbaar.types import Lang
 
 standard_app = typer.Typer(
@@ -23,6 +19,8 @@ def schema(
     out: Path | None = typer.Option(None, "--out", "-o", help="Write to this file."),
 ) -> None:
     """Print (or write) the JSON Schema of the data standard."""
+    from zichtbaar.standard.schema import json_schema
+
     text = json.dumps(json_schema(), indent=2, ensure_ascii=False)
     if out is None:
         typer.echo(text)
@@ -37,6 +35,11 @@ def codes(
     lang: Lang = typer.Option(Lang.EN, "--lang"),
 ) -> None:
     """Show code lists with their labels."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from zichtbaar.standard.codes import CODE_LISTS
+
     names = [name] if name else list(CODE_LISTS)
     console = Console()
     for n in names:

@@ -6,10 +6,7 @@ import os
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from zichtbaar.encode.submit import submit_package
 from zichtbaar.errors import ZichtbaarError
 
 
@@ -25,6 +22,11 @@ def submit(
     ),
 ) -> None:
     """Submit a package to the hub and show what happened to every row."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from zichtbaar.encode.submit import submit_package
+
     key = api_key_file.read_text().strip() if api_key_file else os.environ.get("ZICHTBAAR_API_KEY")
     if not key:
         raise typer.BadParameter("give --api-key-file or set ZICHTBAAR_API_KEY")

@@ -5,12 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from zichtbaar.errors import SynthError
-from zichtbaar.synth import STEPS, WorldConfig, build_world, write_world
 
 
 def synth(
@@ -24,6 +20,12 @@ def synth(
     ),
 ) -> None:
     """Generate a synthetic world of trafficking victims, reporters and registers, with its truth."""
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    from zichtbaar.synth import STEPS, WorldConfig, build_world, write_world
+
     try:
         config = WorldConfig(
             seed=seed,

@@ -23,28 +23,22 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
-from zichtbaar.encode import normalise
-from zichtbaar.encode.bloom import BloomEncoder
-from zichtbaar.encode.identity import Identity, address, bsn_was_invalid, identity
+from zichtbaar.encode.dates import settle_dob_order
 from zichtbaar.encode.keys import LinkageKey
-from zichtbaar.encode.reader import read_table
+from zichtbaar.encode.reader import Table, read_table
+from zichtbaar.encode.rowcodec import SOURCE_MODEL, RowEncoder, RowIssue, suspect_rows
 from zichtbaar.encode.schema import default_schema
-from zichtbaar.encode.tokens import TOKEN_COLUMNS, Tokeniser
-from zichtbaar.errors import EncodeError, UnknownCodeError
-from zichtbaar.standard.codes import REPORTER_TYPES, age_group
-from zichtbaar.standard.countries import nationality_group
+from zichtbaar.errors import EncodeError
+from zichtbaar.standard.codes import REPORTER_TYPES
 from zichtbaar.standard.models import (
     RECORD_MODEL_OF_KIND,
     PackageKind,
-    RegisterSource,
-    SuspectCase,
-    VictimSource,
 )
 from zichtbaar.standard.package import (
     DATA_FILE,
@@ -69,12 +63,6 @@ IDENTIFIER_COLUMNS = (
     "residence",
 )
 
-_SOURCE_MODEL: dict[str, type[BaseModel]] = {
-    "registrations": VictimSource,
-    "register_events": RegisterSource,
-    "suspects": SuspectCase,
-}
-_DATE_COLUMN = {"registrations": "registration_date", "register_events": "event_date"}
 _ARROW_TYPE = {
     "registration_date": pa.date32(),
     "event_date": pa.date32(),
@@ -83,22 +71,6 @@ _ARROW_TYPE = {
     "year": pa.int64(),
     "age": pa.int64(),
 }
-_GENDER_WORDS = {
-    **dict.fromkeys(("v", "vrouw", "f", "female", "w", "vrouwelijk"), "female"),
-    **dict.fromkeys(("m", "man", "male", "mannelijk"), "male"),
-    **dict.fromkeys(("x", "anders", "other", "divers"), "other"),
-    **dict.fromkeys(("o", "u", "onbekend", "unknown"), "unknown"),
-}
-
-
-@dataclass(frozen=True)
-class RowIssue:
-    """A problem with one field of one row; never carries the value."""
-
-    row: int
-    field: str
-    reason: str
-    action: Literal["rejected", "warning"]
 
 
 @dataclass(frozen=True)
@@ -110,6 +82,8 @@ class EncodeResult:
     rows_read: int
     issues: tuple[RowIssue, ...]
     rejects_path: Path
+    notes: tuple[str, ...] = ()
+    """File-level remarks for the user (how the dates of birth were read), without values."""
 
     @property
     def rows_encoded(self) -> int:
@@ -126,7 +100,7 @@ class EncodeResult:
 
 def source_columns(kind: PackageKind) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(all columns, required columns) of the input file of ``kind``."""
-    model = _SOURCE_MODEL[kind]
+    model = SOURCE_MODEL[kind]
     names = [n for n in model.model_fields if not (kind == "suspects" and n == "nationality_group")]
     required = [n for n in names if model.model_fields[n].is_required()]
     return tuple(names), tuple(required)
@@ -162,16 +136,48 @@ def encode_file(
         raise EncodeError("invalid organisation id: lower-case letters, digits, '-' and '_'")
     if reporter_type not in REPORTER_TYPES:
         raise EncodeError("unknown reporter type: not in code list 'reporter_type'")
-    if kind not in _SOURCE_MODEL:
+    if kind not in SOURCE_MODEL:
         raise EncodeError("unknown package kind: use registrations, register_events or suspects")
     if key is None and kind != "suspects":
         raise EncodeError("a linkage key is required to encode identifiers")
     if out_dir.exists() and any(out_dir.iterdir()):
         raise EncodeError("output directory exists and is not empty")
+    return encode_table(
+        read_table(path),
+        key,
+        org,
+        reporter_type,
+        kind,
+        out_dir,
+        schema,
+        created_at,
+        today,
+        progress,
+        workers,
+    )
+
+
+def encode_table(
+    table: Table,
+    key: LinkageKey | None,
+    org: str,
+    reporter_type: str,
+    kind: PackageKind,
+    out_dir: Path,
+    schema: EncodingSchema | None = None,
+    created_at: dt.datetime | None = None,
+    today: dt.date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
+) -> EncodeResult:
+    """``encode_file`` on rows already read (and perhaps mapped from an organisation's export)."""
     schema = schema or default_schema()
     today = today or dt.date.today()
-    table = read_table(path)
     _check_columns(table.columns, kind)
+    notes: list[str] = []
+    if kind != "suspects" and "date_of_birth" in table.columns:
+        note = settle_dob_order(table.rows, today)
+        notes += [note] if note else []
 
     hub_rows: list[dict[str, Any]] = []
     issues = [RowIssue(row, "row", reason, "rejected") for row, reason in table.malformed]
@@ -181,7 +187,7 @@ def encode_file(
         for start in range(0, total, CHUNK_ROWS)
     ]
     if kind == "suspects":
-        results: Iterable[_ChunkResult] = (_suspect_rows(c, numbers) for c, numbers in chunks)
+        results: Iterable[_ChunkResult] = (suspect_rows(c, numbers) for c, numbers in chunks)
     else:
         assert key is not None
         results = _encode_chunks(chunks, kind, key, schema, today, workers)
@@ -220,12 +226,14 @@ def encode_file(
     rejects = rejects_path_for(out_dir)
     issues.sort(key=lambda issue: issue.row)
     _write_rejects(issues, rejects)
-    return EncodeResult(out_dir, manifest, total + len(table.malformed), tuple(issues), rejects)
+    return EncodeResult(
+        out_dir, manifest, total + len(table.malformed), tuple(issues), rejects, tuple(notes)
+    )
 
 
 _ChunkResult = tuple[list[dict[str, Any]], list[RowIssue]]
 _Chunk = tuple[list[dict[str, str | None]], list[int]]
-_worker_encoder: _RowEncoder | None = None
+_worker_encoder: RowEncoder | None = None
 
 
 def _encode_chunks(
@@ -253,7 +261,7 @@ def _encode_chunks(
         except BrokenProcessPool:
             # e.g. called from a script without a __main__ guard: finish in this process
             pass
-    encoder = _RowEncoder(kind, key, schema, today)
+    encoder = RowEncoder(kind, key, schema, today)
     for chunk, numbers in chunks[done:]:
         yield encoder.encode_chunk(chunk, numbers)
 
@@ -261,7 +269,7 @@ def _encode_chunks(
 def _init_worker(kind: PackageKind, key: LinkageKey, schema_json: str, today: dt.date) -> None:
     global _worker_encoder
     schema = EncodingSchema.model_validate_json(schema_json)
-    _worker_encoder = _RowEncoder(kind, key, schema, today)
+    _worker_encoder = RowEncoder(kind, key, schema, today)
 
 
 def _encode_in_worker(chunk: _Chunk) -> _ChunkResult:
@@ -278,130 +286,6 @@ def _check_columns(columns: tuple[str, ...], kind: PackageKind) -> None:
     if unknown:
         # a misspelt identifier column would otherwise be ignored silently
         raise EncodeError(f"input file has unknown column(s): {', '.join(unknown)}")
-
-
-def _validation_issues(exc: ValidationError, row: int) -> list[RowIssue]:
-    # .errors() entries hold the input value too; only loc/msg are kept
-    return [
-        RowIssue(row, ".".join(str(p) for p in e["loc"]) or "row", e["msg"], "rejected")
-        for e in exc.errors()
-    ]
-
-
-def _present(raw: dict[str, str | None]) -> dict[str, str]:
-    cells = {k: v for k, v in raw.items() if v is not None}
-    if "gender" in cells:
-        cells["gender"] = _GENDER_WORDS.get(cells["gender"].strip().lower(), cells["gender"])
-    return cells
-
-
-class _RowEncoder:
-    """Encodes chunks of registration or register-event rows under one key and schema."""
-
-    def __init__(
-        self, kind: PackageKind, key: LinkageKey, schema: EncodingSchema, today: dt.date
-    ) -> None:
-        self.kind = kind
-        self.model = _SOURCE_MODEL[kind]
-        self.hub_fields = tuple(RECORD_MODEL_OF_KIND[kind].model_fields)
-        self.date_column = _DATE_COLUMN[kind]
-        self.today = today
-        self.tokeniser = Tokeniser(key)
-        self.bloom = BloomEncoder(key, schema)
-        self.bloom_address = BloomEncoder(key, schema, "bloom_address")  # no fields: all None
-        self.tokens = tuple(t for t in schema.tokens if t in TOKEN_COLUMNS)
-
-    def encode_chunk(
-        self, chunk: list[dict[str, str | None]], row_numbers: list[int]
-    ) -> tuple[list[dict[str, Any]], list[RowIssue]]:
-        issues: list[RowIssue] = []
-        kept: list[tuple[Any, Identity]] = []
-        for row, raw in zip(row_numbers, chunk, strict=True):
-            try:
-                src: Any = self.model.model_validate(_present(raw))
-            except ValidationError as exc:
-                issues.extend(_validation_issues(exc, row))
-                continue
-            event_date: dt.date = getattr(src, self.date_column)
-            if event_date > self.today:
-                issues.append(
-                    RowIssue(row, self.date_column, "date lies in the future", "rejected")
-                )
-                continue
-            try:
-                person = identity(
-                    src.given_names,
-                    src.surname,
-                    src.date_of_birth,
-                    src.place_of_birth,
-                    src.bsn,
-                    src.gender,
-                    today=event_date,
-                    home=address(src.street, src.house_number, src.postcode, src.residence),
-                )
-            except normalise.DateOfBirthError as exc:
-                issues.append(RowIssue(row, "date_of_birth", str(exc), "rejected"))
-                continue
-            if bsn_was_invalid(src.bsn, person):
-                issues.append(
-                    RowIssue(row, "bsn", "fails the 11-check; treated as missing", "warning")
-                )
-            kept.append((src, person))
-        people = [p for _, p in kept]
-        blooms = self.bloom.encode(people)
-        homes = self.bloom_address.encode(people)
-        rows = [
-            self._hub_row(src, person, bloom, home)
-            for (src, person), bloom, home in zip(kept, blooms, homes, strict=True)
-        ]
-        return rows, issues
-
-    def _hub_row(
-        self, src: Any, person: Identity, bloom: bytes | None, home: bytes | None
-    ) -> dict[str, Any]:
-        tokens = self.tokeniser.tokens(person)
-        values: dict[str, Any] = {
-            name: tokens[name] if name in self.tokens else None for name in TOKEN_COLUMNS
-        }
-        values["bloom"] = bloom
-        values["bloom_address"] = home
-        values["nationality_group"] = nationality_group(src.nationality)
-        if self.kind == "registrations":
-            values["age_group"] = _age_group(person, src.registration_date, src.age_group)
-        for name in self.hub_fields:
-            if name not in values:
-                # only coded, non-identifying attributes remain; identifiers are not hub fields
-                values[name] = getattr(src, name)
-        return {name: values[name] for name in self.hub_fields}
-
-
-def _age_group(person: Identity, on: dt.date, fallback: str) -> str:
-    born = person.dob.complete if person.dob else None
-    if born is None or born > on:
-        return fallback
-    age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-    return age_group(age)
-
-
-def _suspect_rows(
-    chunk: list[dict[str, str | None]], row_numbers: list[int]
-) -> tuple[list[dict[str, Any]], list[RowIssue]]:
-    rows: list[dict[str, Any]] = []
-    issues: list[RowIssue] = []
-    for row, raw in zip(row_numbers, chunk, strict=True):
-        cells: dict[str, Any] = _present(raw)
-        try:
-            cells["nationality_group"] = nationality_group(cells.get("nationality", "XXX"))
-        except UnknownCodeError as exc:
-            issues.append(RowIssue(row, "nationality", str(exc), "rejected"))
-            continue
-        try:
-            case = SuspectCase.model_validate(cells)
-        except ValidationError as exc:
-            issues.extend(_validation_issues(exc, row))
-            continue
-        rows.append(case.model_dump())
-    return rows, issues
 
 
 def _write_parquet(rows: list[dict[str, Any]], kind: PackageKind, path: Path) -> None:

@@ -1,6 +1,8 @@
 """Read an organisation's file (CSV, Excel, Parquet) into rows of text cells.
 
-Every cell is read as text (or None when empty): the encoder, not a file reader's type guessing,
+CSV files are decoded and split as Excel writes them (``encode/sheets.py``: UTF-8 with or without
+BOM, UTF-16, Windows-1252; ``;``, ``,``, tab or ``|``); spreadsheets are read with calamine. Every
+cell is read as text (or None when empty): the encoder, not a file reader's type guessing,
 decides what a date or a BSN is. "NA" stays "NA" (it may be a name), a BSN keeps its leading zero
 where the file kept it, and a spreadsheet date cell arrives as "YYYY-MM-DD".
 """
@@ -12,12 +14,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from zichtbaar.encode.sheets import DecodedCsv, decode_csv, read_sheet
 from zichtbaar.errors import EncodeError
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 FIRST_DATA_ROW = 2
 """Row numbers in reports count like a spreadsheet: the header is row 1, the first data row 2."""
@@ -35,6 +34,10 @@ class Table:
     """The file row of each row (header = 1), for reports."""
     malformed: list[tuple[int, str]]
     """Rows skipped because they could not be parsed: (file row, reason)."""
+    encoding: str | None = None
+    """How a CSV file was decoded (``utf-8``, ``utf-8-sig``, ``cp1252``, ``utf-16``)."""
+    delimiter: str | None = None
+    """The CSV field separator found in the header line."""
 
 
 def read_table(path: Path) -> Table:
@@ -43,28 +46,33 @@ def read_table(path: Path) -> Table:
         raise EncodeError(f"input file not found: {path.name}")
     suffix = path.suffix.lower()
     malformed: list[tuple[int, str]] = []
-    if suffix in (".csv", ".txt"):
-        frame = _read_csv(path, malformed)
-    elif suffix in (".xlsx", ".xlsm"):
-        frame = _columns(_read_excel(path))
+    first_row = FIRST_DATA_ROW
+    encoding = delimiter = None
+    if suffix in (".csv", ".txt", ".tsv"):
+        text = decode_csv(path.read_bytes())
+        encoding, delimiter = text.encoding, text.delimiter
+        frame = _read_csv(text, malformed)
+    elif suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
+        frame, first_row = read_sheet(path)
     elif suffix == ".parquet":
         frame = _read_parquet(path)
     else:
         raise EncodeError("unsupported input format: use .csv, .xlsx or .parquet")
     columns = tuple(str(c).strip() for c in frame)
-    if len(set(columns)) != len(columns):
-        raise EncodeError("input file has duplicate column names")
+    dupes = sorted({c for c in columns if columns.count(c) > 1})
+    if dupes:
+        raise EncodeError(f"input file has duplicate column names: {', '.join(dupes)}")
     cleaned = [[_cell(v) for v in values] for values in frame.values()]
     rows = [dict(zip(columns, values, strict=True)) for values in zip(*cleaned, strict=True)]
     skipped = {row for row, _ in malformed}
     numbers: list[int] = []
-    row = FIRST_DATA_ROW - 1
+    row = first_row - 1
     for _ in rows:
         row += 1
         while row in skipped:
             row += 1
         numbers.append(row)
-    return Table(columns, rows, numbers, malformed)
+    return Table(columns, rows, numbers, malformed, encoding, delimiter)
 
 
 def _cell(value: object) -> str | None:
@@ -82,23 +90,19 @@ def _cell(value: object) -> str | None:
     return _cell(str(value))
 
 
-def _read_csv(path: Path, malformed: list[tuple[int, str]]) -> dict[str, list[object]]:
+def _read_csv(text: DecodedCsv, malformed: list[tuple[int, str]]) -> dict[str, list[object]]:
     """Read every cell as text; a row with the wrong number of fields is skipped and reported."""
     import pyarrow as pa
     from pyarrow import csv as pacsv
 
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            header_line = fh.readline()
-    except UnicodeDecodeError:
-        raise EncodeError("input CSV is not UTF-8 encoded") from None
+    header_line = text.body.split(b"\n", 1)[0].decode("utf-8")
     if not header_line.strip():
         raise EncodeError("input CSV is empty (no header row)")
-    # Dutch spreadsheet software writes semicolon-separated CSV
-    sep = ";" if header_line.count(";") > header_line.count(",") else ","
+    sep = text.delimiter
     header = [h.strip() for h in next(csv.reader([header_line], delimiter=sep))]
-    if len(set(header)) != len(header):
-        raise EncodeError("input file has duplicate column names")
+    dupes = sorted({h for h in header if header.count(h) > 1})
+    if dupes:
+        raise EncodeError(f"input file has duplicate column names: {', '.join(dupes)}")
 
     def skip(row: pacsv.InvalidRow) -> str:
         # row.text holds the values: only the counts are kept
@@ -108,10 +112,12 @@ def _read_csv(path: Path, malformed: list[tuple[int, str]]) -> dict[str, list[ob
 
     try:
         table = pacsv.read_csv(
-            path,
+            pa.BufferReader(text.body),
             # single-threaded so that skipped rows know their line number
             read_options=pacsv.ReadOptions(use_threads=False),
-            parse_options=pacsv.ParseOptions(delimiter=sep, invalid_row_handler=skip),
+            parse_options=pacsv.ParseOptions(
+                delimiter=sep, invalid_row_handler=skip, newlines_in_values=True
+            ),
             convert_options=pacsv.ConvertOptions(
                 column_types=dict.fromkeys(header, pa.string()),
                 null_values=[],
@@ -119,8 +125,6 @@ def _read_csv(path: Path, malformed: list[tuple[int, str]]) -> dict[str, list[ob
             ),
         )
     except pa.ArrowInvalid as exc:
-        if "UTF8" in str(exc):
-            raise EncodeError("input CSV is not UTF-8 encoded") from None
         # pyarrow's message quotes the offending row: keep only the column counts
         counts = re.search(r"Expected \d+ columns, got \d+", str(exc))
         detail = f" ({counts[0].lower()})" if counts else ""
@@ -128,19 +132,6 @@ def _read_csv(path: Path, malformed: list[tuple[int, str]]) -> dict[str, list[ob
             f"malformed CSV{detail}: a row has the wrong number of fields or broken quoting"
         ) from None
     return {name: table.column(name).to_pylist() for name in table.column_names}
-
-
-def _columns(frame: pd.DataFrame) -> dict[str, list[object]]:
-    return {str(name): frame[name].tolist() for name in frame.columns}
-
-
-def _read_excel(path: Path) -> pd.DataFrame:
-    import pandas as pd  # only Excel needs pandas; worker processes stay light
-
-    try:
-        return pd.read_excel(path, dtype=object, engine="openpyxl", keep_default_na=False)
-    except Exception as exc:  # openpyxl raises many types; none should leak cell contents
-        raise EncodeError(f"cannot read Excel file ({type(exc).__name__})") from None
 
 
 def _read_parquet(path: Path) -> dict[str, list[object]]:

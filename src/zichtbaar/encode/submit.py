@@ -67,3 +67,38 @@ def submit_package(
         raise IntakeError(f"the hub refused the package ({res.status_code}): {detail}")
     report: dict[str, Any] = res.json()
     return report
+
+
+def withdraw_record(
+    hub_url: str,
+    api_key: str,
+    record_id: str,
+    reason: str,
+    client: httpx.Client | None = None,
+    timeout: float = 60.0,
+) -> dict[str, Any]:
+    """Ask the hub to erase every version of one of the organisation's own registrations.
+
+    Only the organisation's record id and the reason code are sent (``POST /api/v1/withdrawals``).
+    """
+    own = client is None
+    http = client or httpx.Client(base_url=hub_url, timeout=timeout)
+    try:
+        res = http.post(
+            "/api/v1/withdrawals",
+            headers={"X-API-Key": api_key},
+            json={"record_id": record_id, "reason": reason},
+        )
+    except httpx.HTTPError as err:
+        raise IntakeError(f"the hub could not be reached: {type(err).__name__}") from None
+    finally:
+        if own:
+            http.close()
+    if res.status_code == 401:
+        raise IntakeError("the hub refused the API key (missing, wrong or revoked)")
+    if res.status_code >= 400:
+        is_json = res.headers.get("content-type", "").startswith("application/json")
+        detail = res.json().get("detail", "") if is_json else ""
+        raise IntakeError(f"the hub refused the withdrawal ({res.status_code}): {detail}")
+    answer: dict[str, Any] = res.json()
+    return answer

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -92,11 +93,17 @@ def write_quality(
     }
     for name, make in makers.items():
         try:
-            chart = make()
-            if chart is None:
-                continue
-            chart.save(str(charts / f"{name}.html"))
-            chart.save(str(charts / f"{name}.json"))
+            with warnings.catch_warnings():
+                # splink's chart specs re-read by altair 6 warn about a selection they share;
+                # the chart is right and the warning means nothing to a user
+                warnings.filterwarnings(
+                    "ignore", "Automatically deduplicated selection", category=UserWarning
+                )
+                chart = make()
+                if chart is None:
+                    continue
+                chart.save(str(charts / f"{name}.html"))
+                chart.save(str(charts / f"{name}.json"))
         except Exception as exc:  # a chart is a convenience; never fail a run for it
             log.warning("could not save chart %s: %s", name, type(exc).__name__)
 

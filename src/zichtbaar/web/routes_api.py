@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Header, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Body, Depends, File, Header, HTTPException, Request, UploadFile
 
 from zichtbaar.errors import ZichtbaarError
+from zichtbaar.intake import withdraw
 from zichtbaar.store import verify_api_key
 from zichtbaar.web.auth import state
 from zichtbaar.web.queries import quarantine_of, submission_of, submissions_of
@@ -65,3 +66,18 @@ def get_submission(request: Request, submission_id: str, org: Org) -> dict[str, 
     if sub is None:
         raise HTTPException(status_code=404)
     return {**sub.as_dict(), "problems": quarantine_of(store, sub.id)}
+
+
+@router.post("/withdrawals", status_code=201)
+def withdraw_record(
+    request: Request,
+    org: Org,
+    record_id: Annotated[str, Body(min_length=1, max_length=64)],
+    reason: Annotated[str, Body(max_length=32)],
+) -> dict[str, Any]:
+    """Erase every version of one of the organisation's registrations (the reporter app's form)."""
+    try:
+        receipt = withdraw(state(request).store, org, record_id, reason, f"apikey:{org}")
+    except ZichtbaarError as exc:
+        raise HTTPException(status_code=422, detail=str(exc)) from None
+    return {"withdrawal_id": receipt.withdrawal_id, "removed_rows": receipt.removed_rows}
