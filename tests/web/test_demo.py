@@ -6,6 +6,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from tests.web.conftest import csrf
 from tests.web.factory import WebEnv
 from zichtbaar.store import ROLES
 from zichtbaar.web.demo import DEMO_FILE, ensure_demo_accounts
@@ -24,6 +25,7 @@ def test_demo_accounts_one_per_role_and_stable(fresh_env: WebEnv, tmp_path: Path
     }
     for a in first:
         c = TestClient(fresh_env.app)
+        csrf(c)
         res = c.post(
             "/login", data={"username": a.username, "password": a.password}, follow_redirects=False
         )
