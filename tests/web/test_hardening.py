@@ -142,7 +142,9 @@ def test_a_stranger_cannot_lock_an_account_out(fresh_env: WebEnv) -> None:
         stranger.post("/login", data={"username": "ana", "password": "bad"})
     owner = TestClient(app, client=("10.0.0.3", 1))
     csrf(owner)
-    res = owner.post("/login", data={"username": "ana", "password": PASSWORD}, follow_redirects=False)
+    res = owner.post(
+        "/login", data={"username": "ana", "password": PASSWORD}, follow_redirects=False
+    )
     assert res.status_code == 303
 
 

@@ -42,12 +42,12 @@ def _flat(t: pa.DataType) -> bool:
 
 
 def _nested_dict(t: pa.DataType) -> bool:
-    return pa.types.is_nested(t.value_type)  # type: ignore[attr-defined]
+    return bool(pa.types.is_nested(t.value_type))
 
 
 def _variable(t: pa.DataType) -> bool:
     if pa.types.is_dictionary(t):
-        t = t.value_type  # type: ignore[attr-defined]
+        t = t.value_type
     return bool(
         pa.types.is_string(t)
         or pa.types.is_large_string(t)
@@ -61,7 +61,7 @@ def _variable(t: pa.DataType) -> bool:
 def _width(t: pa.DataType) -> int:
     """Decoded bytes per value of a fixed-width type (at least one: validity and nulls)."""
     try:
-        return max(1, t.bit_width // 8)
+        return max(1, int(t.bit_width) // 8)
     except ValueError:
         return 8  # null type and the like: count an offset's worth
 

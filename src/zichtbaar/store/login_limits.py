@@ -48,10 +48,10 @@ def admit_login(
                 wait = max(wait, max(1, math.ceil(float(oldest) + window - now)))
         if wait:
             return wait, []
-        ids = [
-            int(conn.execute(insert(LoginFailure).values(key=h, at=now)).inserted_primary_key[0])
-            for h in hashed
-        ]
+        ids = []
+        for h in hashed:
+            pk = conn.execute(insert(LoginFailure).values(key=h, at=now)).inserted_primary_key
+            ids.append(int(pk[0]) if pk else 0)
     return 0, ids
 
 

@@ -156,4 +156,3 @@ async def _drain_refusal(response: Response, scope: Scope, receive: Receive, sen
     state: MutableMapping[str, Any] = scope.setdefault("state", {})
     state["refused_before_body"] = True
     await response(scope, _closed, send)
-

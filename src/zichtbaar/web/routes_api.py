@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Header, HTTPException, Request, UploadFile
 
 from zichtbaar.errors import ZichtbaarError
-from zichtbaar.store import verify_api_key
+from zichtbaar.store import api_key_prefix, verify_api_key
 from zichtbaar.web.auth import state
 from zichtbaar.web.queries import quarantine_of, submission_of, submissions_of
 from zichtbaar.web.routes_reporter import ingest_upload, report_dict
@@ -26,7 +26,7 @@ def api_org(request: Request, x_api_key: Annotated[str | None, Header()] = None)
 def throttled_org(request: Request, org: Annotated[str, Depends(api_org)]) -> str:
     """``api_org``, limited to so many submissions a minute per key (429 with Retry-After)."""
     limit = request.app.state.submissions
-    key = (request.headers.get("x-api-key") or "").partition(".")[0]  # the public prefix
+    key = api_key_prefix(request.headers.get("x-api-key") or "")  # `zk_` or not: one key
     wait = limit.retry_after(key)
     if wait:
         raise HTTPException(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import stat
+import struct
 import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
@@ -54,6 +55,19 @@ def _refuse_member(m: zipfile.ZipInfo, seen: set[str]) -> None:
         raise PackageError("the .zip holds something other than plain files (a device or pipe)")
 
 
+def _local_flags(zf: zipfile.ZipFile, m: zipfile.ZipInfo) -> int:
+    """The flags of ``m``'s local header, which zipfile itself never looks at for encryption:
+    a member flagged encrypted only there was read (and accepted) as plain."""
+    fp = zf.fp
+    if fp is None:
+        return 0
+    fp.seek(m.header_offset)
+    header = fp.read(30)
+    if len(header) < 30 or header[:4] != b"PK\x03\x04":
+        raise PackageError("the .zip cannot be unpacked (bad member header)")
+    return int(struct.unpack_from("<H", header, 6)[0])
+
+
 def check_members(zf: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
     """The files to extract, after every check that the zip's directory allows."""
     seen: set[str] = set()
@@ -62,6 +76,8 @@ def check_members(zf: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
         raise PackageError("the .zip must hold one package: manifest, encoding and data")
     for m in entries:
         _refuse_member(m, seen)
+    if any(_local_flags(zf, m) & 0x1 for m in entries):
+        raise PackageError("the .zip holds an encrypted file: upload the package unencrypted")
     members = [m for m in entries if not m.is_dir()]
     if not members or len(members) > MAX_MEMBERS:
         raise PackageError("the .zip must hold one package: manifest, encoding and data")
