@@ -4,7 +4,6 @@ still named there) and its peak resident memory."""
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 from collections.abc import Callable, Iterator
@@ -32,9 +31,9 @@ class Hub:
         fd_dir = Path(f"/proc/{self.pid}/fd")
         for fd in list(fd_dir.iterdir()) if fd_dir.exists() else []:
             try:
-                target = os.readlink(fd)
+                target = str(fd.readlink())
                 if target.startswith(str(self.tmp)):
-                    st = os.stat(fd)
+                    st = fd.stat()
                     seen.add((st.st_dev, st.st_ino))
                     total += st.st_size
             except OSError:
