@@ -6,6 +6,7 @@ import io
 import struct
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -37,9 +38,15 @@ def parquet_bomb(rows: int = 16_384, value_bytes: int = 512 * 1024) -> bytes:
     return buf.getvalue()
 
 
-def bomb_package(out: Path, rows: int = 16_384, value_bytes: int = 512 * 1024) -> Path:
+def bomb_package(
+    out: Path, rows: int = 16_384, value_bytes: int = 512 * 1024, **package: Any
+) -> Path:
     return write_package(
-        out, [], data_bytes=parquet_bomb(rows, value_bytes), manifest_over={"row_count": rows}
+        out,
+        [],
+        data_bytes=parquet_bomb(rows, value_bytes),
+        manifest_over={"row_count": rows},
+        **package,
     )
 
 
