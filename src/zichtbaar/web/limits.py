@@ -16,15 +16,14 @@ of the body is read,
 
 from __future__ import annotations
 
-from collections.abc import Callable, MutableMapping
-from typing import Any
+from collections.abc import Callable
 
 from fastapi import HTTPException
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from zichtbaar.web.budget import TempBudget, TempBudgetSpentError, current_lease
+from zichtbaar.web.budget import Lease, TempBudget, TempBudgetSpentError, current_lease
 
 UPLOAD_PATHS = frozenset({"/api/v1/submissions", "/reporter/upload"})
 DEFAULT_MAX_UPLOAD_BYTES = 1024**3
@@ -83,12 +82,12 @@ class RequestLimits:
         limit = self.max_upload_bytes if upload else self.max_form_bytes
         declared = _content_length(scope)
         if declared is not None and declared > limit:
-            await _drain_refusal(_too_large(scope, limit), scope, receive, send)
+            await _refuse_unread(_too_large(scope, limit), scope, send)
             return
         if upload:
             refusal = await run_in_threadpool(self.authorise, scope)
             if refusal is not None:
-                await _drain_refusal(refusal, scope, receive, send)
+                await _refuse_unread(refusal, scope, send)
                 return
         with self.budget.lease() as lease:
             token = current_lease.set(lease)
@@ -98,7 +97,7 @@ class RequestLimits:
                 current_lease.reset(token)
 
     async def _run(
-        self, scope: Scope, receive: Receive, send: Send, limit: int, lease: Any
+        self, scope: Scope, receive: Receive, send: Send, limit: int, lease: Lease | None
     ) -> None:
         seen = 0
         refused: list[Response] = []
@@ -151,8 +150,6 @@ def _content_length(scope: Scope) -> int | None:
     return None
 
 
-async def _drain_refusal(response: Response, scope: Scope, receive: Receive, send: Send) -> None:
-    """Answer without reading the body; the server closes the connection after it."""
-    state: MutableMapping[str, Any] = scope.setdefault("state", {})
-    state["refused_before_body"] = True
+async def _refuse_unread(response: Response, scope: Scope, send: Send) -> None:
+    """Answer without reading the body (the server then closes the connection)."""
     await response(scope, _closed, send)
