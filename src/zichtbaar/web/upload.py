@@ -61,8 +61,11 @@ def _local_flags(zf: zipfile.ZipFile, m: zipfile.ZipInfo) -> int:
     fp = zf.fp
     if fp is None:
         return 0
-    fp.seek(m.header_offset)
-    header = fp.read(30)
+    try:
+        fp.seek(m.header_offset)
+        header = fp.read(30)
+    except (OSError, ValueError):
+        raise PackageError("the .zip cannot be unpacked (bad member offset)") from None
     if len(header) < 30 or header[:4] != b"PK\x03\x04":
         raise PackageError("the .zip cannot be unpacked (bad member header)")
     return int(struct.unpack_from("<H", header, 6)[0])
