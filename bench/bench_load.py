@@ -103,7 +103,38 @@ def wait_for_port(port: int, proc: subprocess.Popen[bytes], timeout: float = 120
     raise RuntimeError("the server did not start listening in time")
 
 
-def prepare(db_url: str, home: Path, users: int, rows: int) -> dict[str, Any]:
+def hostile_bodies(work: Path, org: str, key_id: str) -> list[dict[str, Any]]:
+    """The hostile share of the mix (what the hub must refuse cheaply, tests/web/test_limits*):
+    an anonymous upload, a zip bomb, a Parquet file decoding to 8 GiB, an encrypted member."""
+    from tests.web.factory import zip_dir
+    from tests.web.hostile import bomb_package, flag_encrypted, zip_bomb
+
+    work.mkdir(parents=True, exist_ok=True)
+    bodies = {
+        "zip bomb": (zip_bomb(256 * 1024**2), True, 422),
+        "parquet bomb": (
+            zip_dir(bomb_package(work / "bomb", org=org, reporter_type="police", key_id=key_id)),
+            True,
+            422,
+        ),
+        "encrypted member": (
+            flag_encrypted(zip_dir(bomb_package(work / "enc", org=org, key_id=key_id))),
+            True,
+            422,
+        ),
+        "anonymous": (zip_dir(bomb_package(work / "anon", org=org, key_id=key_id)), False, 401),
+    }
+    out = []
+    for name, (body, keyed, expect) in bodies.items():
+        path = work / f"{name.replace(' ', '-')}.zip"
+        path.write_bytes(body)
+        out.append({"name": name, "file": str(path), "keyed": keyed, "expect": expect})
+    return out
+
+
+def prepare(
+    db_url: str, home: Path, users: int, rows: int, hostile_share: float = 0.0
+) -> dict[str, Any]:
     """Organisations, API keys, the key id and one encoded template package; returns the plan."""
     home.mkdir(parents=True, exist_ok=True)
     key = new_key()
@@ -126,7 +157,14 @@ def prepare(db_url: str, home: Path, users: int, rows: int) -> dict[str, Any]:
         _, api_key = new_api_key(store, org, "bench")
         plan_users.append({"org": org, "key": api_key, "reporter_type": "police"})
     store.close()
-    return {"users": plan_users, "template": str(template), "resubmit_every": RESUBMIT_EVERY}
+    hostile = hostile_bodies(home.parent / "hostile", "org-00", key.key_id) if hostile_share else []
+    return {
+        "users": plan_users,
+        "template": str(template),
+        "resubmit_every": RESUBMIT_EVERY,
+        "hostile_share": hostile_share,
+        "hostile": hostile,
+    }
 
 
 def count_store(db_url: str, home: Path) -> dict[str, Any]:
@@ -155,11 +193,18 @@ def count_store(db_url: str, home: Path) -> dict[str, Any]:
     }
 
 
-def run_load(admin_url: str, work: Path, users: int, seconds: int, rows: int) -> dict[str, Any]:
-    """Run the whole load test against a server on ``admin_url``; returns figures and checks."""
+def run_load(
+    admin_url: str, work: Path, users: int, seconds: int, rows: int, hostile_share: float = 0.0
+) -> dict[str, Any]:
+    """Run the whole load test against a server on ``admin_url``; returns figures and checks.
+
+    With ``hostile_share``, that share of requests is hostile (``hostile_bodies``); each must get
+    its refusal, and the legitimate ones' latency is reported apart (``legit_p99_ms``).
+    """
     db_url = fresh_database(admin_url, template=None)
+    work.mkdir(parents=True, exist_ok=True)
     home = work / "home"
-    plan = prepare(db_url, home, users, rows)
+    plan = prepare(db_url, home, users, rows, hostile_share)
     plan_file, out_file = work / "plan.json", work / "locust-out.json"
     plan_file.write_text(json.dumps(plan))
     with serve(home, db_url, work / "server.log") as (url, server):
@@ -251,15 +296,28 @@ def main() -> None:
 
     seconds = int(os.environ.get("ZICHTBAAR_BENCH_LOAD_SECONDS", "300"))
     users = int(os.environ.get("ZICHTBAAR_BENCH_LOAD_USERS", "50"))
+    hostile = float(os.environ.get("ZICHTBAAR_BENCH_LOAD_HOSTILE", "0.1"))
     with tempfile.TemporaryDirectory(prefix="zichtbaar-load-") as tmp, postgres_server() as admin:
-        result = run_load(admin, Path(tmp), users, seconds, ROWS_PER_PACKAGE)
+        result = run_load(admin, Path(tmp) / "mixed", users, seconds, ROWS_PER_PACKAGE, hostile)
+        if hostile:  # the same run without the hostile share, for the latency comparison
+            clean = run_load(admin, Path(tmp) / "clean", users, seconds, ROWS_PER_PACKAGE)
+            result["all_legit_p99_ms"] = clean["legit_p99_ms"]
+            result["legit_p99_ratio"] = result["legit_p99_ms"] / max(clean["legit_p99_ms"], 1)
+            result["all_legit_problems"] = check(clean)
     problems = check(result)
+    if hostile and result["legit_p99_ratio"] > 1.5:
+        problems.append(f"legitimate p99 {result['legit_p99_ratio']:.2f}x the all-legit run")
     result["problems"] = problems
     print(f"{'users':<28}{users}")
     print(f"{'duration (s)':<28}{result['seconds']:.0f}")
     print(f"{'requests':<28}{result['requests']:,} ({result['requests_per_s']:.1f}/s)")
     print(f"{'error rate':<28}{result['error_rate']:.4f}")
     print(f"{'latency p50 / p99 (ms)':<28}{result['p50_ms']:.0f} / {result['p99_ms']:.0f}")
+    if hostile:
+        print(
+            f"{'legit p99 mixed / clean':<28}{result['legit_p99_ms']:.0f} / "
+            f"{result['all_legit_p99_ms']:.0f} ({result['legit_p99_ratio']:.2f}x)"
+        )
     print(f"{'rows sent / stored':<28}{result['sent']['rows']:,} / {result['stored']['rows']:,}")
     print(
         f"{'resubmissions (acked dup)':<28}{result['sent']['resubmissions']:,} "

@@ -16,6 +16,7 @@ import io
 import itertools
 import json
 import os
+import random
 import threading
 import zipfile
 from pathlib import Path
@@ -24,6 +25,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 from locust import HttpUser, constant, events, task
+from locust.stats import StatsEntry
 
 from zichtbaar.standard.package import compute_package_id
 
@@ -32,6 +34,7 @@ TEMPLATE = Path(PLAN["template"])
 TABLE = pq.read_table(TEMPLATE / "data.parquet")
 ENCODING = (TEMPLATE / "encoding.json").read_bytes()
 MANIFEST: dict[str, Any] = json.loads((TEMPLATE / "manifest.json").read_text())
+HOSTILE = {h["name"]: Path(h["file"]).read_bytes() for h in PLAN.get("hostile", [])}
 _SLOTS = itertools.count()
 _LOCK = threading.Lock()
 LEDGER: dict[str, dict[str, int]] = {}
@@ -94,8 +97,27 @@ class Submitter(HttpUser):
             report: dict[str, Any] = res.json()
             return report
 
+    def _hostile(self) -> None:
+        """One request of the hostile share: it counts as a success only with its refusal."""
+        attack = random.choice(PLAN["hostile"])
+        headers = {"X-API-Key": PLAN["users"][0]["key"]} if attack["keyed"] else {}
+        with self.client.post(
+            "/api/v1/submissions",
+            headers=headers,
+            files={"package": ("pkg.zip", HOSTILE[attack["name"]], "application/zip")},
+            name=f"hostile: {attack['name']}",
+            catch_response=True,
+        ) as res:
+            if res.status_code == attack["expect"]:
+                res.success()
+            else:
+                res.failure(f"HTTP {res.status_code}, expected {attack['expect']}")
+
     @task
     def submit(self) -> None:
+        if PLAN.get("hostile") and random.random() < PLAN["hostile_share"]:
+            self._hostile()
+            return
         resubmit = self.last is not None and self.serial % PLAN["resubmit_every"] == 0
         if resubmit:
             assert self.last is not None
@@ -128,7 +150,13 @@ def _write_out(environment: Any, **_kw: Any) -> None:
         }
         for e in environment.stats.entries.values()
     }
+    legit = StatsEntry(environment.stats, "legitimate", "POST")
+    for e in environment.stats.entries.values():
+        if not e.name.startswith("hostile"):
+            legit.extend(e)
     out = {
+        "legit_p50_ms": legit.get_response_time_percentile(0.5),
+        "legit_p99_ms": legit.get_response_time_percentile(0.99),
         "requests": total.num_requests,
         "failures": total.num_failures,
         "p50_ms": total.get_response_time_percentile(0.5),

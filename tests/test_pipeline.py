@@ -104,7 +104,7 @@ def _hub_data_text(home: Path) -> str:
             elif f.suffix == ".jsonl":
                 for line in f.read_text(encoding="utf-8").splitlines():
                     chunks.extend(_json_values(json.loads(line)))
-            elif f.suffix == ".csv":
+            elif f.suffix in (".csv", ".txt"):  # .txt: a release's audit anchor
                 chunks.append(f.read_text(encoding="utf-8"))
             else:
                 raise AssertionError(f"unexpected hub file type: {f.name}")

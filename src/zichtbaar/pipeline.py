@@ -259,7 +259,7 @@ def run_demo(
         con.close()
     store = open_store(settings.database_url, settings=settings)
     try:
-        audit_release(store, release, ACTOR)
+        audit_release(store, release, ACTOR, settings.releases_dir)
     finally:
         store.close()
     tick("release", 1, 1)

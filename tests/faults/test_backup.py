@@ -53,7 +53,7 @@ def test_round_trip_restores_identical_content(store: Store, tmp_path: Path) -> 
     files = _files(home)
     out = tmp_path / "backups" / "b.tar"
     manifest = backup_store(store, home, out, "test-admin")
-    assert out.is_file() and "runs/run-1/run.json" in manifest.files
+    assert out.is_file() and "runs/run-1/run.json.sealed" in manifest.files  # sealed
     assert _actions(store)[-1] == "store_backup"
 
     # Destroy: delete rows, add an organisation, lose a run, change a release.

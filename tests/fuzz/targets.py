@@ -345,6 +345,7 @@ def web() -> _Web:
     clients = {"anonymous": TestClient(env.app, raise_server_exceptions=False)}
     for role, (name, _org) in USERS.items():
         c = TestClient(env.app, raise_server_exceptions=False)
+        csrf(c)
         res = c.post("/login", data={"username": name, "password": PASSWORD})
         assert res.status_code < 400
         csrf(c)  # form POSTs carry the session's CSRF token, as from the browser

@@ -95,6 +95,7 @@ def test_the_upload_form_answers_a_damaged_zip_with_422(tmp_path: Path) -> None:
     data[0] = ord("Q")  # the first member's local header magic: BadZipFile on extraction
     try:
         client = TestClient(env.app, raise_server_exceptions=False)
+        csrf(client)
         client.post("/login", data={"username": "rep", "password": PASSWORD})
         csrf(client)  # the form's CSRF token, as a browser sends it
         res = client.post("/reporter/upload", files={"package": ("p.zip", bytes(data))})

@@ -58,7 +58,10 @@ def test_cli_end_to_end(home: Path, tmp_path: Path) -> None:
     key = run(app, ["admin", "apikey", "new", "--org", "police-nl"])
     prefix = key.output.split("prefix: ")[1].split()[0]
     assert run(app, ["admin", "apikey", "revoke", prefix]).exit_code == 0
-    user = run(app, ["admin", "user", "add", "anna", "--role", "analyst", "--password", "pw"])
+    weak = run(app, ["admin", "user", "add", "anna", "--role", "admin", "--password", "a"])
+    assert weak.exit_code != 0 and "12 to 256 characters" in weak.output  # as the web form
+    strong = "correct horse battery"
+    user = run(app, ["admin", "user", "add", "anna", "--role", "analyst", "--password", strong])
     assert user.exit_code == 0
     audit = run(app, ["admin", "verify-audit"])
     assert audit.exit_code == 0 and "intact" in audit.output

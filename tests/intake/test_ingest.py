@@ -326,3 +326,31 @@ def test_register_events_package(store: Store, tmp_path: Path) -> None:
     events = pd.read_parquet(tmp_path / "snap" / "register_events.parquet")
     assert list(events.gender) == ["unknown"] and events.event_id.str.startswith("ev-").all()
     assert len(events.tok_bsn.iloc[0]) == 96  # hub-encrypted, hex
+
+
+@pytest.mark.parametrize(
+    "twin",
+    ["\ufeffR{}", "R\u200b{}", "R{}\u200d", "R\u2060{}", "R{}\x00", "R\u2028{}", "R{}\ufe0f"],
+)
+def test_an_invisible_twin_of_an_id_is_the_same_record(
+    store: Store, tmp_path: Path, twin: str
+) -> None:
+    """A byte-order mark or a zero-width twin of an existing id became a second current record."""
+    rows = registrations(2)
+    ingest_package(store, write_package(tmp_path / "a", rows), "police-nl", "tester")
+    same = dict(rows[0], record_id=twin.format(rows[0]["record_id"][1:]))
+    report = ingest_package(store, write_package(tmp_path / "b", [same]), "police-nl", "tester")
+    assert report.unchanged == 1 and report.accepted == 0
+    current = [r.record_id for r in _regs(store) if r.current]
+    assert sorted(current) == sorted(r["record_id"] for r in rows)
+
+
+def test_an_id_in_decomposed_form_is_the_same_record(store: Store, tmp_path: Path) -> None:
+    rows = [registration(1, record_id="Z\u00e9-1")]  # é composed
+    ingest_package(store, write_package(tmp_path / "a", rows), "police-nl", "tester")
+    twin = [dict(rows[0], record_id="Ze\u0301-1", form="criminal")]  # e + combining acute
+    report = ingest_package(store, write_package(tmp_path / "b", twin), "police-nl", "tester")
+    assert report.corrected == 1
+    assert [r.record_id for r in _regs(store) if r.current] == ["Z\u00e9-1"]
+    receipt = withdraw(store, "police-nl", "\ufeffZe\u0301-1", "error", "tester")
+    assert receipt.removed_rows == 2

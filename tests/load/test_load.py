@@ -38,6 +38,24 @@ def test_ten_submitters_lose_and_double_nothing(postgres_admin_url: str, tmp_pat
     assert result["p50_ms"] > 0 and result["p99_ms"] >= result["p50_ms"]
 
 
+@pytest.mark.slow
+def test_a_tenth_hostile_loses_nothing_and_every_attack_is_refused(
+    postgres_admin_url: str, tmp_path: Path
+) -> None:
+    """10 % of requests hostile (anonymous, zip bomb, 8 GiB Parquet, encrypted member): each gets
+    its refusal (a wrong answer is a failure), and no legitimate row is lost or doubled."""
+    load = _bench_load()
+    result = load.run_load(
+        postgres_admin_url, tmp_path, users=10, seconds=15, rows=20, hostile_share=0.1
+    )
+    assert load.check(result) == [], result
+    hostile = {k: v for k, v in result["per_name"].items() if k.startswith("hostile")}
+    assert sum(v["requests"] for v in hostile.values()) > 0
+    assert all(v["failures"] == 0 for v in hostile.values())
+    assert result["sent"]["rows"] == result["stored"]["rows"] > 0
+    print(f"legit p50/p99 {result['legit_p50_ms']}/{result['legit_p99_ms']} ms; {hostile}")
+
+
 def test_check_flags_every_broken_invariant() -> None:
     load = _bench_load()
     good: dict[str, Any] = {

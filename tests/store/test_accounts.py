@@ -92,3 +92,18 @@ def test_bad_key_file(tmp_path: Path) -> None:
     bad.write_text("{}")
     with pytest.raises(StoreError, match="not a hub key"):
         load_or_create_hub_key(bad)
+
+
+def test_one_password_policy_for_every_way_in(store: Store) -> None:
+    """The CLI took ``--password a`` for an admin while the web form asked 12+ characters."""
+    for weak in ("a", "x" * 11, "y" * 257):
+        with pytest.raises(StoreError, match="12 to 256 characters") as err:
+            add_user(store, "weak", weak, "admin", None, "admin")
+        assert len(weak) < 2 or weak not in str(err.value)
+    add_user(store, "ok", "twelve chars", "admin", None, "admin")
+
+
+def test_a_key_is_counted_by_one_prefix_however_it_is_written() -> None:
+    from zichtbaar.store import api_key_prefix
+
+    assert {api_key_prefix(k) for k in ("zk_ab12.s", "ab12.s", " zk_ab12.s ", "AB12.s")} == {"ab12"}

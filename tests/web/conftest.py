@@ -26,6 +26,7 @@ def csrf(client: TestClient) -> str:
 
 
 def login(client: TestClient, username: str, password: str = PASSWORD) -> None:
+    csrf(client)  # the login form's own (pre-session) token, as a browser sends it back
     res = client.post(
         "/login", data={"username": username, "password": password}, follow_redirects=False
     )

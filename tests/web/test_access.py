@@ -7,6 +7,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.web.conftest import csrf
 from tests.web.factory import WebEnv
 from zichtbaar.web.app import create_app
 
@@ -87,6 +88,7 @@ def test_each_role_lands_on_its_page_after_login(
 
 def test_wrong_password_and_unknown_user_look_the_same(env: WebEnv) -> None:
     c = TestClient(env.app)
+    csrf(c)
     a = c.post("/login", data={"username": "ana", "password": "wrong-password!"})
     b = c.post("/login", data={"username": "nobody", "password": "wrong-password!"})
     assert a.status_code == b.status_code == 401

@@ -5,7 +5,8 @@ The table is deliberately *not* derived from the rule the app uses (path prefixe
 valid body or id ("x"): what is tested is who gets past the gate, not what the route then does.
 Columns: anonymous, reporter (org A), analyst, coordinator, admin, API key of org A (no session),
 revoked API key. A session client also sends its CSRF token, so 403 means the role was refused;
-the key clients have no session, so their form POSTs stop at the CSRF check (403). The test
+the key clients have no session, so their form POSTs stop at the CSRF check (403), except an
+upload, which is refused from its headers before its body is read (303, as anonymous). The test
 store holds no programme, so its JSON answers 404 to the role that may read it.
 """
 
@@ -26,11 +27,11 @@ CALLERS = ["anonymous", "reporter", "analyst", "coordinator", "admin", "apikey",
 MATRIX = """
 GET  /                                                   303 303 303 303 303 303 303
 GET  /login                                              200 200 200 200 200 200 200
-POST /login                                              422 422 422 422 422 422 422
+POST /login                                              422 422 422 422 422 403 403
 POST /logout                                             303 303 303 303 303 403 403
 GET  /reporter                                           303 200 403 403 403 303 303
 GET  /api/reporter/submissions                           401 200 403 403 403 401 401
-POST /reporter/upload                                    303 422 403 403 403 403 403
+POST /reporter/upload                                    303 422 403 403 403 303 303
 GET  /reporter/submissions/x                             303 404 403 403 403 303 303
 GET  /api/reporter/submissions/x                         401 404 403 403 403 401 401
 POST /reporter/withdraw                                  303 422 403 403 403 403 403

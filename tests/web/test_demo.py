@@ -6,6 +6,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from tests.web.conftest import csrf
 from tests.web.factory import WebEnv
 from zichtbaar.store import ROLES
 from zichtbaar.web.demo import DEMO_FILE, ensure_demo_accounts
@@ -24,7 +25,23 @@ def test_demo_accounts_one_per_role_and_stable(fresh_env: WebEnv, tmp_path: Path
     }
     for a in first:
         c = TestClient(fresh_env.app)
+        csrf(c)
         res = c.post(
             "/login", data={"username": a.username, "password": a.password}, follow_redirects=False
         )
         assert res.headers["location"] == home[a.role]
+
+
+def test_demo_accounts_stop_working_outside_demo(fresh_env: WebEnv, tmp_path: Path) -> None:
+    """``demo-admin`` kept logging in on a hub started later without ``--demo``."""
+    from zichtbaar.web.demo import disable_demo_accounts
+
+    accounts = {a.role: a for a in ensure_demo_accounts(fresh_env.store, tmp_path)}
+    assert disable_demo_accounts(fresh_env.store) == len(ROLES)
+    c = TestClient(fresh_env.app)
+    csrf(c)
+    admin = accounts["admin"]
+    form = {"username": admin.username, "password": admin.password}
+    assert c.post("/login", data=form, follow_redirects=False).status_code == 401
+    ensure_demo_accounts(fresh_env.store, tmp_path)  # `serve --demo` again
+    assert c.post("/login", data=form, follow_redirects=False).status_code == 303

@@ -115,24 +115,42 @@ def test_login_throttle_per_account_without_enumeration(fresh_env: WebEnv) -> No
     answers = {}
     for name in ("ana", "nobody-at-all"):
         c = TestClient(app, client=("10.0.0.1" if name == "ana" else "10.0.0.2", 1))
+        csrf(c)
         for _ in range(5):
             assert c.post("/login", data={"username": name, "password": "bad"}).status_code == 401
         res = c.post("/login", data={"username": name, "password": "bad"})
         assert res.status_code == 429 and int(res.headers["retry-after"]) > 0
         answers[name] = re.sub(r'value="[^"]*"', "", res.text)  # minus the CSRF token
     assert answers["ana"] == answers["nobody-at-all"]  # no hint which accounts exist
-    # Even the right password waits now, from another client too.
-    c = TestClient(app, client=("10.0.0.3", 1))
-    res = c.post("/login", data={"username": "ana", "password": PASSWORD}, follow_redirects=False)
-    assert res.status_code == 429
+    # The right password waits too, from the client that failed ...
+    res = TestClient(app, client=("10.0.0.1", 1))
+    csrf(res)
+    throttled = res.post("/login", data={"username": "ana", "password": PASSWORD})
+    assert throttled.status_code == 429
     with fresh_env.store.engine.connect() as conn:
         actions = conn.execute(select(AuditEntry.action, AuditEntry.object_ref)).all()
     assert ("login_throttled", "login") in actions
     assert not any("nobody" in ref for _a, ref in actions)
 
 
+def test_a_stranger_cannot_lock_an_account_out(fresh_env: WebEnv) -> None:
+    """Failures from one client never lock the account for its owner's own client."""
+    app = _app(fresh_env)
+    stranger = TestClient(app, client=("10.0.0.66", 1))
+    csrf(stranger)
+    for _ in range(8):
+        stranger.post("/login", data={"username": "ana", "password": "bad"})
+    owner = TestClient(app, client=("10.0.0.3", 1))
+    csrf(owner)
+    res = owner.post(
+        "/login", data={"username": "ana", "password": PASSWORD}, follow_redirects=False
+    )
+    assert res.status_code == 303
+
+
 def test_login_throttle_per_client(fresh_env: WebEnv) -> None:
     c = TestClient(_app(fresh_env), client=("10.0.0.9", 1))
+    csrf(c)
     for i in range(5):
         c.post("/login", data={"username": f"guess{i}", "password": "bad"})
     res = c.post("/login", data={"username": "coo", "password": PASSWORD}, follow_redirects=False)

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from zichtbaar.config import get_settings
-from zichtbaar.errors import StoreError
+from zichtbaar.errors import StoreError, ZichtbaarError
 
 ROLES = ("reporter", "analyst", "coordinator", "admin")
 """``store.ROLES``, written out so that ``--help`` needs no import of the store."""
@@ -109,6 +109,9 @@ def verify_audit_command(
     anchor: str | None = typer.Option(
         None, "--anchor", help="HASH:COUNT from `admin audit-head`, as published with a release."
     ),
+    release: str | None = typer.Option(
+        None, "--release", help="Check against the anchor this published release carries."
+    ),
 ) -> None:
     """Check the audit log's hash chain; exit 1 when it was tampered with.
 
@@ -119,7 +122,14 @@ def verify_audit_command(
 
     try:
         parsed = AuditAnchor.parse(anchor) if anchor is not None else None
-    except ValueError as err:
+        if release is not None:
+            from zichtbaar.config import get_settings
+            from zichtbaar.disclosure.release import release_anchor
+
+            if parsed is not None:
+                raise ValueError("give --anchor or --release, not both")
+            parsed = release_anchor(get_settings().releases_dir, release)
+    except (ValueError, ZichtbaarError) as err:
         raise _fail(err) from None
     report = verify_audit(open_store(), parsed)
     for p in report.problems:

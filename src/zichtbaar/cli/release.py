@@ -95,7 +95,7 @@ def release(
             con.close()
         store = open_store(settings=settings)
         try:
-            anchor = audit_release(store, rel, actor="cli")
+            anchor = audit_release(store, rel, actor="cli", releases_dir=settings.releases_dir)
         finally:
             store.close()
     except ZichtbaarError as e:

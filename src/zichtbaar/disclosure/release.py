@@ -31,6 +31,8 @@ from zichtbaar.store import AuditAnchor, Store, append_audit
 from zichtbaar.store.audit import audit_head
 
 RELEASE_META = "release.json"
+ANCHOR_FILE = "audit-anchor.txt"
+"""``HASH:COUNT`` of the audit log including the release's own entry, written beside its tables."""
 RELEASE_LOG = "releases.log.jsonl"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 
@@ -360,17 +362,37 @@ def load_release(releases_dir: Path, name: str) -> Release:
         year_to=meta["year_to"],
         rules=meta["rules"],
         tables=tables,
-        extra=meta.get("extra", {}),
+        extra={**meta.get("extra", {}), **_anchor_extra(releases_dir / name)},
     )
 
 
-def audit_release(store: Store, release: Release, actor: str) -> AuditAnchor:
+def _anchor_extra(release_dir: Path) -> dict[str, str]:
+    path = release_dir / ANCHOR_FILE
+    return {"audit_anchor": path.read_text().strip()} if path.is_file() else {}
+
+
+def release_anchor(releases_dir: Path, name: str) -> AuditAnchor:
+    """The audit anchor a published release carries (``zichtbaar admin verify-audit --release``)."""
+    path = releases_dir / name / ANCHOR_FILE
+    if not path.is_file():
+        raise ReleaseError(f"release '{name}' carries no audit anchor (made before anchors were)")
+    try:
+        return AuditAnchor.parse(path.read_text())
+    except ValueError as err:
+        raise ReleaseError(f"release '{name}': its audit anchor is malformed ({err})") from None
+
+
+def audit_release(
+    store: Store, release: Release, actor: str, releases_dir: Path | None = None
+) -> AuditAnchor:
     """Record a release in the operational store's hash-chained audit log.
 
     The entry names the release, its run and its method; never a number from it. Returns the
     chain's head including this entry: published with the release, it lets anyone later detect
     that newest entries were deleted (``zichtbaar admin verify-audit --anchor``), which the chain
-    alone cannot show.
+    alone cannot show. With ``releases_dir`` the anchor is also written into the release's
+    directory (``audit-anchor.txt``, published with it) and carried into its reports, so every
+    published release can check the log (``verify-audit --release NAME``).
     """
     with store.engine.begin() as conn:
         append_audit(
@@ -379,4 +401,11 @@ def audit_release(store: Store, release: Release, actor: str) -> AuditAnchor:
             "release_made",
             f"release:{release.name} run:{release.run_id} method:{release.rules.get('method')}",
         )
-        return audit_head(conn)
+        anchor = audit_head(conn)
+    release.extra["audit_anchor"] = str(anchor)
+    if releases_dir is not None:
+        target = releases_dir / release.name / ANCHOR_FILE
+        partial = target.with_name(ANCHOR_FILE + ".partial")
+        partial.write_text(f"{anchor}\n")
+        partial.replace(target)
+    return anchor

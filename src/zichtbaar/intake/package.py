@@ -13,10 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 from pydantic import ValidationError
 
 from zichtbaar.errors import PackageError
+from zichtbaar.intake.parquet_limits import (
+    DEFAULT_MAX_DECODED_BYTES,
+    inspect_parquet,
+    read_bounded,
+)
 from zichtbaar.standard.codes import STANDARD_VERSION
 from zichtbaar.standard.models import RECORD_MODEL_OF_KIND
 from zichtbaar.standard.package import (
@@ -82,7 +86,12 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def load_package(package_dir: Path, org: str, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedPackage:
+def load_package(
+    package_dir: Path,
+    org: str,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_decoded_bytes: int = DEFAULT_MAX_DECODED_BYTES,
+) -> LoadedPackage:
     """Verify the package's files for ``org``; the store-side checks (key id) come after."""
     package_dir = Path(package_dir)
     if not package_dir.is_dir():
@@ -122,18 +131,9 @@ def load_package(package_dir: Path, org: str, max_bytes: int = DEFAULT_MAX_BYTES
     sha = file_sha256(data)
     if sha != manifest.sha256:
         raise PackageError("the SHA-256 of data.parquet does not match the manifest")
-    try:
-        table = pq.read_table(data)
-    except Exception:
-        raise PackageError("data.parquet is not a readable Parquet file") from None
-    if table.num_rows != manifest.row_count:
-        raise PackageError(
-            f"data.parquet has {table.num_rows:,} rows, the manifest says {manifest.row_count:,}"
-        )
+    parquet, names = inspect_parquet(data, manifest.row_count)
     expected = set(RECORD_MODEL_OF_KIND[manifest.kind].model_fields)
-    present = set(table.column_names)
-    if len(present) != len(table.column_names):
-        raise PackageError("data.parquet has duplicate column names")
+    present = set(names)
     missing, extra = sorted(expected - present), sorted(present - expected)
     if missing or extra:
         detail = []
@@ -144,4 +144,5 @@ def load_package(package_dir: Path, org: str, max_bytes: int = DEFAULT_MAX_BYTES
         raise PackageError(
             f"the columns of data.parquet do not match kind '{manifest.kind}' ({'; '.join(detail)})"
         )
+    table = read_bounded(data, parquet, max_decoded_bytes)
     return LoadedPackage(manifest=manifest, encoding=encoding, table=table, sha256=sha)

@@ -8,6 +8,7 @@ rows). Reasons are written for the submitter and never contain a value.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +32,23 @@ DATE_FIELDS = frozenset({"registration_date", "event_date"})
 INT_RANGES: dict[str, tuple[int, int]] = {"year": (1990, 2100), "age": (12, 100)}
 ID_FIELDS = frozenset({"record_id", "case_id"})
 ID_MAX = 64
+INVISIBLE = r"[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\x{FE00}-\x{FE0F}\x{180E}]"
+"""Control and format characters (the byte-order mark, zero-width space and joiners among them),
+line and paragraph separators, variation selectors: none is part of an id anyone means, and a
+twin of an id with one of them became a second current record."""
+
+
+def normalise_id(value: str) -> str:
+    """An id as the hub compares it: NFC, without invisible characters, trimmed (the same rule
+    as ``_check_text_field`` applies to a whole column)."""
+    visible = "".join(
+        ch
+        for ch in value
+        if unicodedata.category(ch) not in {"Cc", "Cf", "Zl", "Zp"}
+        and not 0xFE00 <= ord(ch) <= 0xFE0F
+        and ch != "\u180e"
+    )
+    return unicodedata.normalize("NFC", visible).strip()
 
 
 @dataclass(frozen=True)
@@ -101,6 +119,9 @@ def _check_text_field(name: str, arr: pa.Array, c: _Collector) -> pa.Array:
         c.flag(_bad(arr, ok), name, "is not a token (64 lowercase hexadecimal characters)")
         return arr
     if name in ID_FIELDS:
+        arr = pc.utf8_trim_whitespace(
+            pc.utf8_normalize(pc.replace_substring_regex(arr, INVISIBLE, ""), form="NFC")
+        )
         length = pc.utf8_length(arr)
         c.flag(_mask(pc.equal(length, 0)), name, "must not be empty")
         c.flag(_mask(pc.greater(length, ID_MAX)), name, f"is longer than {ID_MAX} characters")

@@ -13,6 +13,7 @@ from typing import Literal
 from sqlalchemy import delete, insert
 
 from zichtbaar.errors import IntakeError
+from zichtbaar.intake.rows import normalise_id
 from zichtbaar.store.audit import append_audit
 from zichtbaar.store.engine import Store
 from zichtbaar.store.models import Registration, StoredRegisterEvent, Withdrawal
@@ -29,6 +30,7 @@ class WithdrawalReceipt:
 
 def withdraw(store: Store, org: str, record_id: str, reason: str, actor: str) -> WithdrawalReceipt:
     """Remove all versions of ``org``'s record ``record_id``; it drops out of later snapshots."""
+    record_id = normalise_id(record_id)  # as the intake compared it
     if reason not in WITHDRAWAL_REASONS:
         raise IntakeError(f"reason must be one of: {', '.join(WITHDRAWAL_REASONS)}")
     with store.engine.begin() as conn:

@@ -27,6 +27,9 @@ from zichtbaar.store.models import ApiKey, LinkageKeyId, Organisation, User
 Role = Literal["reporter", "analyst", "coordinator", "admin"]
 ROLES: tuple[str, ...] = ("reporter", "analyst", "coordinator", "admin")
 API_KEY_PREFIX = "zk_"
+MIN_PASSWORD = 12
+MAX_PASSWORD = 256
+"""One password policy for the CLI and the web form: 12 to 256 characters."""
 
 _hasher = PasswordHasher()
 
@@ -66,6 +69,7 @@ def add_user(
         raise StoreError(f"role must be one of: {', '.join(ROLES)}")
     if role == "reporter" and org_id is None:
         raise StoreError("a reporter belongs to an organisation")
+    check_password_policy(password)
     try:
         with store.engine.begin() as conn:
             conn.execute(
@@ -81,6 +85,21 @@ def add_user(
             append_audit(conn, actor, "user_add", f"user:{username}")
     except IntegrityError:
         raise StoreError("user exists already or organisation unknown") from None
+
+
+def check_password_policy(password: str) -> None:
+    """Refuse a password outside the policy (the message never repeats it)."""
+    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+        raise StoreError(
+            f"a password needs {MIN_PASSWORD} to {MAX_PASSWORD} characters"
+            f" / een wachtwoord heeft {MIN_PASSWORD} tot {MAX_PASSWORD} tekens nodig"
+        )
+
+
+def api_key_prefix(presented: str) -> str:
+    """The public prefix of a presented key, written one way (with or without ``zk_``, any
+    surrounding space): what a per-key limit counts, so one key is never two."""
+    return presented.strip().removeprefix(API_KEY_PREFIX).partition(".")[0].lower()
 
 
 def verify_password(store: Store, username: str, password: str) -> User | None:
@@ -131,7 +150,7 @@ def revoke_api_key(store: Store, prefix: str, actor: str) -> None:
 
 def verify_api_key(store: Store, presented: str) -> str | None:
     """The organisation id of a valid, unrevoked key, else None."""
-    body = presented.removeprefix(API_KEY_PREFIX)
+    body = presented.strip().removeprefix(API_KEY_PREFIX)
     prefix, _, secret = body.partition(".")
     if not prefix or not secret:
         return None

@@ -25,11 +25,24 @@ def entry_hash(prev_hash: str, seq: int, at: str, actor: str, action: str, objec
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def append_audit(conn: Connection, actor: str, action: str, object_ref: str) -> int:
-    """Append one entry inside the caller's transaction; returns its sequence number."""
+def write_lock(conn: Connection, lock_id: int) -> None:
+    """Take the store's write lock now (not at the first insert), so a read-then-write in this
+    transaction cannot race another writer: SQLite starts its write transaction on the first
+    write statement, PostgreSQL takes a transaction-scoped advisory lock."""
     if conn.dialect.name == "postgresql":
-        # Serialise appenders so two transactions cannot both extend the same head.
-        conn.execute(text("SELECT pg_advisory_xact_lock(7419001)"))
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": lock_id})
+    elif conn.dialect.name == "sqlite":
+        conn.execute(text("UPDATE store_meta SET value = value WHERE 0"))
+
+
+def append_audit(conn: Connection, actor: str, action: str, object_ref: str) -> int:
+    """Append one entry inside the caller's transaction; returns its sequence number.
+
+    Appenders are serialised (``write_lock``) so two transactions cannot both extend the same
+    head: on SQLite the head used to be read before the write transaction began, and a burst of
+    throttled logins answered 500 (``UNIQUE constraint failed: audit_log.seq``).
+    """
+    write_lock(conn, 7419001)
     last = conn.execute(
         select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
     ).first()

@@ -34,12 +34,17 @@ from sqlalchemy import Engine, make_url
 from zichtbaar.errors import StoreError
 from zichtbaar.store.audit import append_audit
 from zichtbaar.store.engine import Store
+from zichtbaar.store.sealed_files import SUFFIX, open_file, seal_file
 
 FORMAT = "zichtbaar-backup"
-VERSION = 1
+VERSION = 2
+READABLE_VERSIONS = frozenset({1, 2})
+"""Version 2 seals snapshots and runs; a version-1 backup (open) still restores."""
 MANIFEST = "manifest.json"
 DATA_DIRS = ("snapshots", "runs", "releases", "reports")
 """Directories under the hub's home that belong to a backup (the store's analytic side)."""
+SEALED_DIRS = ("snapshots", "runs")
+"""Person-level files with open Bloom filters: sealed under the hub key in the backup."""
 DB_MEMBER = {"sqlite": "store.sqlite", "postgresql": "store.pgdump"}
 _BUF = 1 << 20
 
@@ -125,6 +130,30 @@ def _dump_database(store: Store, out: Path) -> None:
         raise StoreError(f"backup of a {engine.dialect.name} store is not supported")
 
 
+def _add(tar: tarfile.TarFile, files: dict[str, str], path: Path, arc: str) -> None:
+    files[arc] = _sha256(path)
+    tar.add(path, arcname=arc, recursive=False)
+
+
+def _data_files(home: Path) -> list[tuple[Path, str]]:
+    found = []
+    for name in DATA_DIRS:
+        base = home / name
+        if base.is_dir():
+            for path in sorted(p for p in base.rglob("*") if p.is_file() and not p.is_symlink()):
+                found.append((path, path.relative_to(home).as_posix()))
+    return found
+
+
+def _open_sealed(store: Store, unpacked: Path, manifest: BackupManifest) -> None:
+    """Open the sealed members in place (after every checksum held, before anything moves)."""
+    for name in manifest.files:
+        if name.endswith(SUFFIX) and name.split("/", 1)[0] in SEALED_DIRS:
+            sealed = unpacked / name
+            open_file(store.cipher.file_key, sealed, sealed.with_name(sealed.name[: -len(SUFFIX)]))
+            sealed.unlink()
+
+
 def backup_store(store: Store, home: Path, out: Path, actor: str) -> BackupManifest:
     """Write a backup of the store and ``home``'s data directories to the tar file ``out``."""
     dialect = store.engine.dialect.name
@@ -135,31 +164,29 @@ def backup_store(store: Store, home: Path, out: Path, actor: str) -> BackupManif
     with tempfile.TemporaryDirectory(prefix=".zichtbaar-backup-", dir=out.parent) as tmp:
         db_file = Path(tmp) / DB_MEMBER[dialect]
         _dump_database(store, db_file)
-        files = {DB_MEMBER[dialect]: _sha256(db_file)}
-        members: list[tuple[Path, str]] = [(db_file, DB_MEMBER[dialect])]
-        for name in DATA_DIRS:
-            base = home / name
-            if not base.is_dir():
-                continue
-            for path in sorted(p for p in base.rglob("*") if p.is_file() and not p.is_symlink()):
-                arc = path.relative_to(home).as_posix()
-                files[arc] = _sha256(path)
-                members.append((path, arc))
-        manifest = BackupManifest(
-            created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            dialect=dialect,
-            hub_key_id=store.cipher.key_id,
-            files=files,
-        )
+        files: dict[str, str] = {}
         partial = out.with_name(out.name + ".partial")
         try:
             with tarfile.open(partial, "w") as tar:
+                _add(tar, files, db_file, DB_MEMBER[dialect])
+                for path, arc in _data_files(home):
+                    if arc.split("/", 1)[0] not in SEALED_DIRS:
+                        _add(tar, files, path, arc)
+                        continue
+                    sealed = Path(tmp) / "member.sealed"
+                    seal_file(store.cipher.file_key, path, sealed)
+                    _add(tar, files, sealed, arc + SUFFIX)
+                    sealed.unlink()
+                manifest = BackupManifest(
+                    created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                    dialect=dialect,
+                    hub_key_id=store.cipher.key_id,
+                    files=files,
+                )
                 raw = json.dumps(manifest.to_dict(), indent=2).encode()
                 info = tarfile.TarInfo(MANIFEST)
                 info.size = len(raw)
                 tar.addfile(info, io.BytesIO(raw))
-                for path, arc in members:
-                    tar.add(path, arcname=arc, recursive=False)
             partial.replace(out)  # a backup file is complete or absent
         except OSError as err:
             partial.unlink(missing_ok=True)
@@ -178,7 +205,7 @@ def _manifest_from(tar: tarfile.TarFile) -> BackupManifest:
         raw = None
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
         raise StoreError("this file is not a zichtbaar backup")
-    if raw.get("version") != VERSION:
+    if raw.get("version") not in READABLE_VERSIONS:
         raise StoreError("this backup was made by an incompatible zichtbaar version")
     try:
         return BackupManifest(
@@ -256,6 +283,7 @@ def restore_store(store: Store, home: Path, backup: Path, actor: str) -> BackupM
             raise StoreError(
                 "this backup was made under another hub key; restore it with that hub key"
             )
+        _open_sealed(store, unpacked, manifest)
         _restore_database(store, manifest, unpacked / DB_MEMBER[manifest.dialect])
         _swap_dirs(unpacked, home)
     with store.engine.begin() as conn:

@@ -55,6 +55,8 @@ class HubCipher:
         self.fingerprint_key = hmac.new(key, b"zichtbaar-row-fingerprint", "sha256").hexdigest()[
             :16
         ]
+        # And one for files sealed into backups (snapshots, runs: store.sealed_files).
+        self.file_key = hmac.new(key, b"zichtbaar-sealed-file", "sha256").digest()
 
     def __repr__(self) -> str:
         return f"HubCipher(key_id={self.key_id})"

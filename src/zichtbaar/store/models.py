@@ -13,6 +13,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -224,6 +225,21 @@ class WebSession(Base):
     username: Mapped[str] = mapped_column(String(64), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class LoginFailure(Base):
+    """One counted login attempt, keyed by a hash of account+client or client (no name, no IP).
+
+    Counted *before* the password is checked and removed again when it was right, in one
+    transaction with the count that admits it (``store.login_limits``), so parallel attempts and
+    several server workers share one limit.
+    """
+
+    __tablename__ = "login_failures"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(64))
+    at: Mapped[float] = mapped_column(Float)
+    __table_args__ = (Index("ix_login_failures_key_at", "key", "at"),)
 
 
 class AuditEntry(Base):

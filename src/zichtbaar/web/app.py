@@ -7,15 +7,17 @@ import datetime as dt
 import hashlib
 import re
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
 from fastapi import Depends, FastAPI, Form, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import Scope
 
-from zichtbaar.store import Store, append_audit, verify_password
+from zichtbaar.store import Store, append_audit, verify_api_key, verify_password
+from zichtbaar.store.login_limits import admit_login, settle_login
 from zichtbaar.web import (
     routes_admin,
     routes_analyst,
@@ -35,11 +37,14 @@ from zichtbaar.web.auth import (
     start_session,
     user_of,
 )
+from zichtbaar.web.budget import DEFAULT_TEMP_BUDGET_BYTES, TempBudget, TempBudgetSpentError
+from zichtbaar.web.limits import DEFAULT_MAX_UPLOAD_BYTES, RequestLimits, busy
+from zichtbaar.web.login import client_address, parse_proxies, throttle_keys
 from zichtbaar.web.pages import ENV, page
 from zichtbaar.web.texts import ui
 from zichtbaar.web.throttle import SlidingWindow
 
-LOGIN_FAILURES = 5  # per account and per client ...
+LOGIN_FAILURES = 5  # per client and per account from one client ...
 LOGIN_WINDOW = 15 * 60  # ... in any 15 minutes
 SUBMISSIONS_PER_MINUTE = 300  # per API key: far above a tool's need, stops a runaway loop
 
@@ -75,8 +80,20 @@ DOCS_CSP = (
 )
 
 
-def _client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+def _upload_refusal(scope: Scope) -> Response | None:
+    """Before an upload's body is read: the API key or the reporter's session, from the headers."""
+    request = Request(scope)
+    if scope["path"].startswith("/api/"):
+        key = request.headers.get("x-api-key")
+        if not key or verify_api_key(request.app.state.web.store, key) is None:
+            return JSONResponse({"detail": "a valid X-API-Key header is required"}, 401)
+        return None
+    user = user_of(request)
+    if user is None:
+        return RedirectResponse("/login", status_code=303)
+    if user.role != "reporter":
+        return page(request, "error.html.j2", 403, message=ui("forbidden", lang_of(request)))
+    return None
 
 
 def create_app(
@@ -89,10 +106,15 @@ def create_app(
     session_max: dt.timedelta = SESSION_MAX,
     login_failures: int = LOGIN_FAILURES,
     submissions_per_minute: int = SUBMISSIONS_PER_MINUTE,
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
+    temp_budget_bytes: int = DEFAULT_TEMP_BUDGET_BYTES,
+    trusted_proxies: Sequence[str] = (),
 ) -> FastAPI:
     """The app over ``store`` and the releases in ``releases_dir``.
 
     Without ``secret_key`` a random one is drawn: sessions then end when the process does.
+    ``https_only`` marks the session cookie ``Secure``; ``trusted_proxies`` are the addresses
+    whose ``X-Forwarded-For`` names the client (nobody's, by default).
     """
     app = FastAPI(
         title="zichtbaar",
@@ -102,9 +124,15 @@ def create_app(
         dependencies=[Depends(csrf_guard)],
     )
     app.state.web = WebState(store, releases_dir, reports_dir, session_idle, session_max)
-    failed_by_account = SlidingWindow(login_failures, LOGIN_WINDOW)
-    failed_by_client = SlidingWindow(login_failures, LOGIN_WINDOW)
+    proxies = parse_proxies(trusted_proxies)
     app.state.submissions = SlidingWindow(submissions_per_minute, 60)
+    app.state.temp_budget = TempBudget(temp_budget_bytes)
+    app.add_middleware(
+        RequestLimits,
+        authorise=_upload_refusal,
+        budget=app.state.temp_budget,
+        max_upload_bytes=max_upload_bytes,
+    )
 
     @app.middleware("http")
     async def _headers(
@@ -146,6 +174,10 @@ def create_app(
             request, "error.html.j2", status_code=exc.status_code, message=ui(key, lang_of(request))
         )
 
+    @app.exception_handler(TempBudgetSpentError)
+    def _busy(request: Request, exc: TempBudgetSpentError) -> Response:
+        return busy(request.scope)
+
     @app.exception_handler(RequestValidationError)
     def _invalid(request: Request, exc: RequestValidationError) -> Response:
         # Only where and what kind: pydantic's own text would echo the submitted value.
@@ -168,8 +200,8 @@ def create_app(
         password: str = Form(..., max_length=256),
     ) -> Response:
         store = request.app.state.web.store
-        account, client = username.casefold(), _client(request)
-        wait = max(failed_by_account.retry_after(account), failed_by_client.retry_after(client))
+        keys = throttle_keys(username.casefold(), client_address(request.scope, proxies))
+        wait, counted = admit_login(store, keys, login_failures, LOGIN_WINDOW)
         if wait:
             # The same answer whether the account exists or not; the audit names no account.
             with store.engine.begin() as conn:
@@ -178,11 +210,9 @@ def create_app(
             res.headers["retry-after"] = str(wait)
             return res
         user = verify_password(store, username, password)
-        if user is None:
-            failed_by_account.hit(account)
-            failed_by_client.hit(client)
+        if user is None:  # the attempt stays counted
             return page(request, "login.html.j2", status_code=401, failed=True)
-        failed_by_account.clear(account)
+        settle_login(store, counted, clear=keys[1:])
         start_session(request, user.username)
         return RedirectResponse(ROLE_HOME.get(user.role, "/"), status_code=303)
 

@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from fastapi import HTTPException, Request
 
@@ -133,16 +134,32 @@ def csrf_token(request: Request) -> str:
     return token
 
 
-async def csrf_guard(request: Request) -> None:
-    """Every form POST must carry the session's token (field ``csrf_token`` or header).
+def cross_origin(request: Request) -> bool:
+    """A browser's ``Origin`` (or, without it, ``Referer``) naming another site than this one.
 
-    The API (``/api/``) is authenticated by a header, which a cross-site form cannot send, and
-    ``/login`` has no session to ride on yet (SameSite=strict and the login throttle cover it).
+    Only the host and port are compared: behind a TLS-terminating proxy the scheme the app sees
+    is not the browser's. A request without either header (a tool, not a browser) is not refused
+    here; the token below still is required.
+    """
+    source = request.headers.get("origin") or request.headers.get("referer")
+    if source is None:
+        return False
+    if source == "null":
+        return True
+    return urlsplit(source).netloc.casefold() != request.headers.get("host", "").casefold()
+
+
+async def csrf_guard(request: Request) -> None:
+    """Every form POST must come from this site and carry the session's token (field
+    ``csrf_token`` or header), ``/login`` too: its token is the anonymous visitor's, set with
+    the form, so a cross-site page cannot log a victim's browser into the attacker's account.
+
+    The API (``/api/``) is authenticated by a header, which a cross-site form cannot send.
     """
     if request.method != "POST" or request.url.path.startswith("/api/"):
         return
-    if request.url.path == "/login":
-        return
+    if cross_origin(request):
+        raise HTTPException(status_code=403, detail="cross-site form posts are refused")
     expected = request.session.get("csrf")
     presented = request.headers.get(CSRF_HEADER)
     if presented is None:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Body, Depends, File, Header, HTTPException, Reque
 
 from zichtbaar.errors import ZichtbaarError
 from zichtbaar.intake import withdraw
-from zichtbaar.store import verify_api_key
+from zichtbaar.store import api_key_prefix, verify_api_key
 from zichtbaar.web.auth import state
 from zichtbaar.web.queries import quarantine_of, submission_of, submissions_of
 from zichtbaar.web.routes_reporter import ingest_upload, report_dict
@@ -25,9 +25,10 @@ def api_org(request: Request, x_api_key: Annotated[str | None, Header()] = None)
 
 
 def throttled_org(request: Request, org: Annotated[str, Depends(api_org)]) -> str:
-    """``api_org``, limited to so many submissions a minute per key (429 with Retry-After)."""
+    """``api_org``, limited to so many submissions (and withdrawals) a minute per key (429 with
+    Retry-After)."""
     limit = request.app.state.submissions
-    key = (request.headers.get("x-api-key") or "").partition(".")[0]  # the public prefix
+    key = api_key_prefix(request.headers.get("x-api-key") or "")  # `zk_` or not: one key
     wait = limit.retry_after(key)
     if wait:
         raise HTTPException(
@@ -71,7 +72,7 @@ def get_submission(request: Request, submission_id: str, org: Org) -> dict[str, 
 @router.post("/withdrawals", status_code=201)
 def withdraw_record(
     request: Request,
-    org: Org,
+    org: Annotated[str, Depends(throttled_org)],  # the submissions' per-key limit
     record_id: Annotated[str, Body(min_length=1, max_length=64)],
     reason: Annotated[str, Body(max_length=32)],
 ) -> dict[str, Any]:
