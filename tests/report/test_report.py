@@ -207,3 +207,24 @@ def test_cli_writes_html_and_pdf(
         assert res.exit_code != 0
     finally:
         get_settings.cache_clear()
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_a_table_with_nothing_published_gets_a_note_not_an_endless_chart(lang: str) -> None:
+    from zichtbaar.disclosure.release import ReleasedTable
+    from zichtbaar.report.render import chart_svg
+
+    data = pd.DataFrame(
+        {
+            "year": [2020, 2020, 2020],
+            "nationality_group": ["nl", "eu", "_total"],
+            "value": [None, None, 12],
+            "suppressed": [True, True, False],
+        }
+    )
+    tb = ReleasedTable("t", "T", "T", ("year", "nationality_group"), "persons", data)
+    svg = chart_svg(tb, lang)
+    assert "e+308" not in svg and "inf" not in svg.lower().replace("info", "")
+    assert ("afgeschermd" if lang == "nl" else "protected") in svg
+    data.loc[0, "value"], data.loc[0, "suppressed"] = 12, False
+    assert "<rect" in chart_svg(tb, lang)  # with a published cell: the bars

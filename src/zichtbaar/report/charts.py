@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import altair as alt
 import pandas as pd
 import vl_convert as vlc
@@ -46,3 +48,12 @@ def to_svg(chart: alt.Chart) -> str:
     validating costs a quarter of a dashboard chart's time.
     """
     return str(vlc.vegalite_to_svg(chart.to_dict(validate=False)))
+
+
+def empty_svg(note: str) -> str:
+    """A small SVG carrying only ``note`` (a chart with nothing to draw)."""
+    text = html.escape(note)
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="420" height="40" viewBox="0 0 420 40" '
+        f'role="img" aria-label="{text}"><text x="0" y="24" font-size="13">{text}</text></svg>'
+    )

@@ -11,7 +11,7 @@ import jinja2
 
 from zichtbaar.disclosure.release import Release, ReleasedTable
 from zichtbaar.errors import ReportError
-from zichtbaar.report.charts import stacked_bars, to_svg
+from zichtbaar.report.charts import empty_svg, stacked_bars, to_svg
 from zichtbaar.report.findings import (
     estimate_of,
     findings,
@@ -108,7 +108,13 @@ def _version() -> str:
 
 
 def chart_svg(table: ReleasedTable, lang: Lang | str) -> str:
-    """A stacked bar chart of a per-year table as SVG."""
+    """A stacked bar chart of a per-year table as SVG; a note instead where nothing is published.
+
+    (Vega sizes a chart without data as 1.8e308 points, which the PDF cannot hold.)
+    """
+    df = table.data
+    if not (df["value"].notna() & (df[table.dims[-1]] != "_total")).any():
+        return empty_svg(t("chart_empty", lang))
     return to_svg(
         stacked_bars(
             table.data, table.dims[0], table.dims[-1], lang, t("year", lang), t("count", lang)

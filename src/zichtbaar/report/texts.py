@@ -53,6 +53,10 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "chapter_followup": {"nl": "Vervolg", "en": "Follow-up"},
     "chart_of": {"nl": "Grafiek: {title}", "en": "Chart: {title}"},
+    "chart_empty": {
+        "nl": "Geen gepubliceerde waarden om te tonen (alle cellen afgeschermd).",
+        "en": "No published values to show (every cell is protected).",
+    },
     "estimate": {"nl": "Schatting", "en": "Estimate"},
     "lower": {"nl": "Ondergrens", "en": "Lower bound"},
     "upper": {"nl": "Bovengrens", "en": "Upper bound"},
