@@ -105,7 +105,7 @@ def test_security_headers(fresh_env: WebEnv) -> None:
         assert f"'sha256-{digest}'" in csp
         assert res.headers["x-frame-options"] == "DENY"
         assert res.headers["x-content-type-options"] == "nosniff"
-        assert res.headers["referrer-policy"] == "no-referrer"
+        assert res.headers["referrer-policy"] == "same-origin"
     login(c, "ana")
     assert c.get("/analyst").headers["cache-control"] == "no-store"
 

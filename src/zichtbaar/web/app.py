@@ -68,7 +68,9 @@ SECURITY_HEADERS = {
     ),
     "x-frame-options": "DENY",
     "x-content-type-options": "nosniff",
-    "referrer-policy": "no-referrer",
+    # same-origin, not no-referrer: under no-referrer a browser sends "Origin: null" with the
+    # site's own form posts, which the cross-site check must refuse (cross-site posts get null).
+    "referrer-policy": "same-origin",
     "cross-origin-opener-policy": "same-origin",
 }
 PAGE_ONLY = {"content-security-policy", "x-frame-options", "cross-origin-opener-policy"}
