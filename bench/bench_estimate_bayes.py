@@ -53,16 +53,6 @@ cat(proc.time()[["elapsed"]] - t0, "\\n")
 """
 
 
-def _population(rng: np.random.Generator, n: int, lists: int, share_low: float,
-                p_high: float, p_low: float) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
-    low = rng.binomial(n, share_low)
-    p = np.vstack([np.full((n - low, lists), p_high), np.full((low, lists), p_low)])
-    p = p * rng.uniform(0.8, 1.2, size=lists)
-    x = (rng.random(p.shape) < p).astype(np.int8)
-    pats, counts = np.unique(x[x.any(axis=1)], axis=0, return_counts=True)
-    return pats, counts
-
-
 def _r_seconds(script: str, csv: Path) -> float | None:
     if shutil.which("Rscript") is None:
         return None
@@ -75,13 +65,15 @@ def _r_seconds(script: str, csv: Path) -> float | None:
 
 
 def _speed(tmp: Path) -> list[Measurement]:
+    from tests.estimate.populations import two_class_patterns
+
     from zichtbaar.estimate import make_table
     from zichtbaar.estimate.bayes import averaged
     from zichtbaar.estimate.lcmcr import latent_class
 
     out = []
     for lists, n, method in ((6, 10_800, "lcmcr"), (5, 11_000, "dga")):  # ~10,000 observed
-        pats, counts = _population(np.random.default_rng(1), n, lists, 0.4, 0.6, 0.25)
+        pats, counts = two_class_patterns(np.random.default_rng(1), n, lists, 0.4, 0.6, 0.25)
         names = [f"L{j}" for j in range(lists)]
         t = make_table(names, pats, counts)
         csv = tmp / f"speed_{lists}.csv"
@@ -126,6 +118,8 @@ def _agreement() -> list[dict[str, Any]]:
 
 def _coverage(reps: int, lists: int, share_low: float, p_high: float,
               p_low: float) -> dict[str, Any]:  # fmt: skip
+    from tests.estimate.populations import two_class_patterns
+
     from zichtbaar.estimate import estimate, make_table
     from zichtbaar.estimate.lcmcr import latent_class
 
@@ -134,7 +128,7 @@ def _coverage(reps: int, lists: int, share_low: float, p_high: float,
     hits = {"lcmcr": 0, "loglinear": 0, "independence": 0}
     rel: dict[str, list[float]] = {k: [] for k in hits}
     for r in range(reps):
-        t = make_table([f"L{j}" for j in range(lists)], *_population(rng, n, lists, share_low,
+        t = make_table([f"L{j}" for j in range(lists)], *two_class_patterns(rng, n, lists, share_low,
                                                                        p_high, p_low))  # fmt: skip
         ests = {"lcmcr": latent_class(t, seed=r, chains=2, burnin=2000, draws=1000, thin=3),
                 "loglinear": estimate(t), "independence": estimate(t, model="main")}  # fmt: skip

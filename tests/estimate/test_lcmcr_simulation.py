@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from tests.estimate.populations import two_class_patterns
 from zichtbaar.estimate import estimate, make_table
 from zichtbaar.estimate.lcmcr import latent_class
 
@@ -19,21 +20,12 @@ N, LISTS, SHARE_LOW, P_HIGH, P_LOW, REPS = 2000, 6, 0.4, 0.6, 0.25, 100
 SAMPLER = {"chains": 2, "burnin": 2000, "draws": 1000, "thin": 3}
 
 
-def _population(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    low = rng.binomial(N, SHARE_LOW)
-    p = np.vstack([np.full((N - low, LISTS), P_HIGH), np.full((low, LISTS), P_LOW)])
-    p = p * rng.uniform(0.8, 1.2, size=LISTS)
-    x = (rng.random(p.shape) < p).astype(np.int8)
-    pats, counts = np.unique(x[x.any(axis=1)], axis=0, return_counts=True)
-    return pats, counts
-
-
 @pytest.mark.slow
 def test_lcmcr_covers_a_two_class_population() -> None:
     rng = np.random.default_rng(20261207)
     covered, rel, rel_main = 0, [], []
     for r in range(REPS):
-        pats, counts = _population(rng)
+        pats, counts = two_class_patterns(rng, N, LISTS, SHARE_LOW, P_HIGH, P_LOW)
         t = make_table([f"L{j}" for j in range(LISTS)], pats, counts)
         post = latent_class(t, seed=r, **SAMPLER)
         covered += post.ci_low <= N <= post.ci_high
