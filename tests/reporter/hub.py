@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import io
-import socket
-import threading
-import time
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,10 +11,10 @@ from pathlib import Path
 
 import httpx
 import pyarrow.parquet as pq
-import uvicorn
 
 from tests.intake.factory import ORG
 from tests.web.factory import WebEnv, make_env
+from tests.web.threaded import serving
 from zichtbaar.encode.keys import LinkageKey, new_key
 from zichtbaar.store import new_api_key, register_key_id
 
@@ -40,34 +37,16 @@ class Hub:
         return httpx.Client(base_url=self.url, timeout=60, event_hooks={"request": [keep]})
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def running_hub(tmp: Path) -> Iterator[Hub]:
     env = make_env(tmp, with_releases=False)
     key = new_key()
     register_key_id(env.store, key.key_id, actor="test")
     _, api_key = new_api_key(env.store, ORG, actor="test")
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(env.app, host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the hub did not start")
-        time.sleep(0.05)
     try:
-        yield Hub(env, f"http://127.0.0.1:{port}", key, api_key)
+        with serving(env.app, "the hub") as url:
+            yield Hub(env, url, key, api_key)
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         env.store.close()
 
 

@@ -7,17 +7,14 @@ fail in CI (CI=true) and are skipped locally.
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 from tests.web.factory import WebEnv, make_env
+from tests.web.threaded import serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -33,29 +30,11 @@ ARGS = [
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "browser"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def live_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[WebEnv, str]]:
     env = make_env(tmp_path_factory.mktemp("browser"))
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(env.app, host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
-    yield env, f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(env.app) as url:
+        yield env, url
     env.store.close()
 
 

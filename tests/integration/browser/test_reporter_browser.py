@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from sqlalchemy import func, select
 
-from tests.integration.browser.conftest import _free_port
 from tests.reporter.hub import Hub, running_hub
 from tests.reporter.test_reporter_app import _export
+from tests.web.threaded import serving
 from zichtbaar.encode.keys import save_key
 from zichtbaar.reporter.app import create_reporter_app
 from zichtbaar.store.models import Registration
@@ -26,19 +23,8 @@ pytestmark = pytest.mark.integration
 def served(tmp_path: Path) -> Iterator[tuple[Hub, str]]:
     with running_hub(tmp_path / "hub") as hub:
         app = create_reporter_app(tmp_path / "rep", hub.url, lang="nl")
-        port = _free_port()
-        server = uvicorn.Server(
-            uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-        )
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 30
-        while not server.started:
-            assert time.monotonic() < deadline, "the reporter app did not start"
-            time.sleep(0.05)
-        yield hub, f"http://127.0.0.1:{port}"
-        server.should_exit = True
-        thread.join(timeout=10)
+        with serving(app, "the reporter app") as url:
+            yield hub, url
 
 
 def _stored(hub: Hub) -> int:
