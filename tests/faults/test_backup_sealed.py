@@ -25,8 +25,8 @@ from zichtbaar.store import Store, register_key_id
 from zichtbaar.store.backup import backup_store, restore_store
 
 
-def _filters(package: Path) -> list[bytes]:
-    table = pq.read_table(package / "data.parquet", columns=["bloom"])
+def _filters(folder: Path, name: str = "data.parquet") -> list[bytes]:
+    table = pq.read_table(folder / name, columns=["bloom"])
     return [b for b in table.column("bloom").to_pylist() if b]
 
 
@@ -63,7 +63,9 @@ def test_a_reporters_key_finds_nobody_in_a_backup(store: Store, tmp_path: Path) 
         )  # type: ignore[arg-type]
         probes += _filters(guess)
     assert len(probes) == 30
-    snapshot = b"".join(p.read_bytes() for p in (home / "snapshots").rglob("*.parquet"))
+    # The open snapshot holds the filters as column values (its compressed bytes need not hold
+    # them verbatim: a byte search there missed 1 in 30 with some keys).
+    snapshot = set(_filters(home / "snapshots" / "s1", "registrations.parquet"))
     assert sum(p in snapshot for p in probes) == 30  # the attack works on the open files ...
 
     out = tmp_path / "b.tar"
