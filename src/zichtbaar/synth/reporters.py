@@ -10,6 +10,7 @@ labour exploitation), and capture-recapture has a known true answer in every str
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -43,7 +44,11 @@ class Organisation:
     regions: frozenset[str] | None = None
     """Only victims in these regions (local organisations)."""
     referral: float = 0.0
-    """Logit added when an investigative body detected the victim too."""
+    """Logit added when an investigative body detected the victim too (negative: the bodies
+    split the caseload, so a victim one of them took up is rarely registered by this one)."""
+    referral_from: dict[str, float] = field(default_factory=dict)
+    """Logit added per reporter type that detected the victim before this organisation (lawyers
+    and NGOs take on a shelter's or the labour inspectorate's clients)."""
     habits: Habits = Habits()
 
     @property
@@ -204,8 +209,12 @@ FOLLOWING_YEAR_SHARE = 0.25
 
 
 def detection_probabilities(
-    org: Organisation, pop: pd.DataFrame, investigative_seen: np.ndarray
+    org: Organisation,
+    pop: pd.DataFrame,
+    investigative_seen: np.ndarray,
+    seen_by: Mapping[str, np.ndarray] | None = None,
 ) -> np.ndarray:
+    """Each victim's chance that ``org`` registers them, given who saw them before."""
     minor = pop["age_group"].isin(MINOR_AGE_GROUPS).to_numpy()
     p = pop["form"].map(org.form_p).to_numpy(dtype=float)
     p = p * np.where(minor, org.minor_factor, org.adult_factor)
@@ -213,9 +222,13 @@ def detection_probabilities(
     if org.regions is not None:
         p = p * pop["region"].isin(org.regions).to_numpy()
     p = np.clip(p, 0.0, 0.99)
-    if org.referral:
-        bumped = expit(logit(np.clip(p, 1e-9, 0.99)) + org.referral)
-        p = np.where(investigative_seen & (p > 0), bumped, p)
+    shift = org.referral * investigative_seen
+    for rtype, bump in org.referral_from.items():
+        if seen_by is not None and rtype in seen_by:
+            shift = shift + bump * seen_by[rtype]
+    if np.any(shift != 0):
+        bumped = expit(logit(np.clip(p, 1e-9, 0.99)) + shift)
+        p = np.where((p > 0) & (shift != 0), bumped, p)
     return np.asarray(p, dtype=float)
 
 
@@ -224,12 +237,19 @@ def _date_in(year: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return base + rng.integers(0, 365, size=len(year))
 
 
-def detect(config: WorldConfig, pop: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+def detect(
+    config: WorldConfig,
+    pop: pd.DataFrame,
+    rng: np.random.Generator,
+    organisations: tuple[Organisation, ...] | None = None,
+) -> pd.DataFrame:
     """One row per (victim, organisation) detection: person index, org, registration date.
 
     Investigative bodies detect first; the others see the result through ``referral``. A care
-    organisation that follows a police detection registers a few weeks after it.
+    organisation that follows a police detection registers a few weeks after it. The detection
+    parameters are those of ``config.scenario`` unless ``organisations`` is given (calibration).
     """
+    orgs = organisations if organisations is not None else scenario_organisations(config)
     n = len(pop)
     year = pop["year"].to_numpy()
     last = dt.date(config.end_year, 12, 31).toordinal()
@@ -238,10 +258,12 @@ def detect(config: WorldConfig, pop: pd.DataFrame, rng: np.random.Generator) -> 
     following = (rng.random(n) < FOLLOWING_YEAR_SHARE) & (year < config.end_year)
     investigative_seen = np.zeros(n, dtype=bool)
     first_inv_date = np.full(n, np.iinfo(np.int64).max)
+    seen_by: dict[str, np.ndarray] = {}
     rows = []
-    for org in sorted(ORGANISATIONS, key=lambda o: not o.investigative):
-        p = detection_probabilities(org, pop, investigative_seen)
+    for org in sorted(orgs, key=lambda o: not o.investigative):
+        p = detection_probabilities(org, pop, investigative_seen, seen_by)
         seen = rng.random(n) < p
+        seen_by[org.reporter_type] = seen_by.get(org.reporter_type, np.zeros(n, bool)) | seen
         date = _date_in(year + following, rng)
         if org.investigative:
             first_inv_date = np.where(seen, np.minimum(first_inv_date, date), first_inv_date)
@@ -270,3 +292,12 @@ def legal_bases(
         o = by_org[org]
         out[i] = o.basis() if o.investigative else ("explicit_consent" if consented[i] else "none")
     return out
+
+
+def scenario_organisations(config: WorldConfig) -> tuple[Organisation, ...]:
+    """The organisations with the detection parameters of ``config``'s scenario.
+
+    Work in progress: only the current (``hard``) parameters exist so far, so every config
+    gets ``ORGANISATIONS``.
+    """
+    return ORGANISATIONS
