@@ -29,7 +29,8 @@ from zichtbaar.disclosure.release import Release, audit_release, make_release
 from zichtbaar.encode.keys import LinkageKey, Secret, new_key, save_key
 from zichtbaar.encode.package import encode_file
 from zichtbaar.errors import EstimationError, ZichtbaarError
-from zichtbaar.estimate.yearly import coverage, estimate_per_year, publishable
+from zichtbaar.estimate.published import release_estimates
+from zichtbaar.estimate.yearly import coverage
 from zichtbaar.intake import ingest_package
 from zichtbaar.intake.snapshot import export_snapshot
 from zichtbaar.link.run import RunInfo, open_run, run_linkage
@@ -135,8 +136,11 @@ def demo_snapshot(
     seed: int = 1,
     scale: float = 1.0,
     progress: Progress | None = None,
+    config: WorldConfig | None = None,
 ) -> DemoSnapshot:
-    """Run synth → encode → intake → snapshot into ``settings.home`` (emptied first)."""
+    """Run synth → encode → intake → snapshot into ``settings.home`` (emptied first).
+
+    ``config`` replaces ``seed`` and ``scale`` with a whole world configuration (a scenario)."""
 
     tick = _ticker(progress)
     timings: dict[str, float] = {}
@@ -145,7 +149,8 @@ def demo_snapshot(
     world_dir, reporter_dir = home / "world", home / "reporters"
 
     t0 = time.perf_counter()
-    config = WorldConfig(seed=seed, scale=scale)
+    config = config or WorldConfig(seed=seed, scale=scale)
+    seed = config.seed
     steps = 7
     done = 0
 
@@ -287,7 +292,8 @@ def run_demo(
 
 
 def _estimates(con: duckdb.DuckDBPyConnection, truth: dict[int, int]) -> dict[str, Any]:
-    """Per-year MSE estimates over the linked capture histories, in the release's shape.
+    """Per-year MSE estimates over the linked capture histories, in the release's shape
+    (``estimate.published``: the default procedure, linkage draws, sensitivity, minors).
 
     The headline estimate is the most recent year with one; every year is kept beside it. The
     world's true totals only feed ``estimate_validation`` (how often the intervals cover them),
@@ -295,18 +301,13 @@ def _estimates(con: duckdb.DuckDBPyConnection, truth: dict[int, int]) -> dict[st
     """
     histories = con.execute("SELECT * FROM capture_histories").df()
     try:
-        # Profile intervals: the selection-aware bootstrap (REPORT_BOOTSTRAP) covers the truth
-        # more often but costs minutes of CPU per demo on sparse tables (docs/estimation.md).
-        per_year = [p for p in (publishable(e) for e in estimate_per_year(histories)) if p]
+        out = release_estimates(histories)
     except EstimationError as err:
         return {"estimate_warning": str(err)}
-    if not per_year:
-        return {}
-    return {
-        "estimate": per_year[-1],
-        "estimate_by_year": per_year,
-        "estimate_validation": coverage(per_year, truth),
-    }
+    if out["estimate"] is None:
+        out.pop("estimate")
+    out["estimate_validation"] = coverage(out["estimate_by_year"], truth)
+    return out
 
 
 class EncodeJob(NamedTuple):
