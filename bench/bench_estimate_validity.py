@@ -109,7 +109,7 @@ def choose_default(summary: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 
 def _cells(args: argparse.Namespace) -> Iterator[Cell]:
-    for scenario in args.scenarios:
+    for scenario in args.scenarios if args.world else []:
         for seed in args.seeds:
             config = _config(scenario, seed, args.scale)
             draws = args.draws if scenario == "default" else 0
@@ -141,6 +141,8 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--classic-reps", type=int, default=50)
     p.add_argument("--draws", type=int, default=4, help="linkage draws per default world")
     p.add_argument("--no-linked", dest="linked", action="store_false")
+    p.add_argument("--no-world", dest="world", action="store_false")
+    p.add_argument("--merge", help="add the cells of an earlier results file (another part)")
     p.add_argument("--procedures", type=lambda s: tuple(s.split(",")), default=tuple(PROCEDURES))
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--out", default="estimate_validity")
@@ -156,6 +158,10 @@ def main(argv: list[str] | None = None) -> None:
         for f in futures:
             rows.extend(f.result())
     took = time.perf_counter() - t0
+    if args.merge:
+        import json
+
+        rows += json.loads(Path(args.merge).read_text())["cells"]
     summary = summarise(rows)
     _print(summary)
     chosen = choose_default(summary)
@@ -163,7 +169,7 @@ def main(argv: list[str] | None = None) -> None:
     write_results(
         args.out,
         [Measurement("validity study", [took], len(rows))],
-        settings={k: v for k, v in vars(args).items() if k != "out"},
+        settings={k: v for k, v in vars(args).items() if k not in ("out", "merge")},
         nominal_floor=NOMINAL_FLOOR,
         chosen=chosen,
         summary=summary,

@@ -25,11 +25,12 @@ import duckdb
 import pandas as pd
 
 from zichtbaar.config import Settings
+from zichtbaar.disclosure.estimates import estimate_section
 from zichtbaar.disclosure.release import Release, audit_release, make_release
 from zichtbaar.encode.keys import LinkageKey, Secret, new_key, save_key
 from zichtbaar.encode.package import encode_file
 from zichtbaar.errors import EstimationError, ZichtbaarError
-from zichtbaar.estimate.published import release_estimates
+from zichtbaar.estimate.published import LINKAGE_DRAWS
 from zichtbaar.estimate.yearly import coverage
 from zichtbaar.intake import ingest_package
 from zichtbaar.intake.snapshot import export_snapshot
@@ -241,7 +242,9 @@ def run_demo(
         truth = {
             int(y): int(v) for y, v in zip(totals["year"], totals["true_victims"], strict=True)
         }
-        estimates = _estimates(con, truth)
+        years = (config.start_year, config.end_year)
+        run_dir = settings.runs_dir / run.run_id
+        estimates = _estimates(con, truth, years, run_dir, settings.min_cell)
         tick("estimate", 1, 1)
         timings["estimate"] = time.perf_counter() - t0
         t0 = time.perf_counter()
@@ -291,21 +294,23 @@ def run_demo(
     )
 
 
-def _estimates(con: duckdb.DuckDBPyConnection, truth: dict[int, int]) -> dict[str, Any]:
-    """Per-year MSE estimates over the linked capture histories, in the release's shape
-    (``estimate.published``: the default procedure, linkage draws, sensitivity, minors).
+def _estimates(
+    con: duckdb.DuckDBPyConnection,
+    truth: dict[int, int],
+    years: tuple[int, int],
+    run_dir: Path,
+    min_cell: int,
+) -> dict[str, Any]:
+    """Per-year MSE estimates of the run, in the release's shape (``disclosure.estimates``:
+    the default procedure over the run's linkage draws, sensitivity, minors).
 
-    The headline estimate is the most recent year with one; every year is kept beside it. The
-    world's true totals only feed ``estimate_validation`` (how often the intervals cover them),
-    which exists because this run is synthetic.
+    The world's true totals only feed ``estimate_validation`` (how often the intervals cover
+    them), which exists because this run is synthetic.
     """
-    histories = con.execute("SELECT * FROM capture_histories").df()
     try:
-        out = release_estimates(histories)
+        out = estimate_section(con, *years, run_dir, LINKAGE_DRAWS, min_cell=min_cell)
     except EstimationError as err:
         return {"estimate_warning": str(err)}
-    if out["estimate"] is None:
-        out.pop("estimate")
     out["estimate_validation"] = coverage(out["estimate_by_year"], truth)
     return out
 

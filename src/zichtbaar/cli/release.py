@@ -41,8 +41,14 @@ def release(
     epsilon: float | None = typer.Option(None, "--epsilon", help="DP epsilon of this release."),
     budget: float | None = typer.Option(None, "--budget", help="DP budget of the run."),
     detail: bool = typer.Option(False, "--detail", help="Add the multi-way detail tables."),
-    estimate_minors: bool = typer.Option(
-        False, "--estimate-minors", help="Add the MSE estimate of minors (domestic sexual)."
+    estimates: bool = typer.Option(
+        True,
+        "--estimates/--no-estimates",
+        help="Add the estimated hidden number per year, minors in domestic sexual exploitation "
+        "and the sensitivity table (a minute or two of CPU).",
+    ),
+    linkage_draws: int = typer.Option(
+        4, "--linkage-draws", min=0, help="Plausible linkages the intervals are computed over."
     ),
     differencing: str = typer.Option(
         "protect",
@@ -57,6 +63,7 @@ def release(
     ),
 ) -> None:
     """Protect the monitor tables of a linkage run and store them as a release."""
+    from zichtbaar.disclosure.estimates import estimate_section
     from zichtbaar.disclosure.release import audit_release, make_release
     from zichtbaar.link.run import latest_run, open_run
     from zichtbaar.stats import DETAIL, REGISTRY
@@ -73,6 +80,14 @@ def release(
                 registry.add(d)
         con = open_run(settings.runs_dir, run_id)
         try:
+            extra = (
+                estimate_section(
+                    con, year_from, year_to, settings.runs_dir / run_id, linkage_draws,
+                    min_cell=min_cell,
+                )
+                if estimates
+                else {}
+            )  # fmt: skip
             rel = make_release(
                 con,
                 run_id,
@@ -87,7 +102,7 @@ def release(
                 rounding_base=base,
                 epsilon=epsilon,
                 privacy_budget=budget,
-                estimate_minors=estimate_minors,
+                extra=extra,
                 differencing=differencing,
                 revision_batch=revision_batch,
             )

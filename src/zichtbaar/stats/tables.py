@@ -90,7 +90,7 @@ MINORS_DOMESTIC_SEXUAL = REGISTRY.add(
             GROUP BY ALL
         """,
         description="Registered minors; the estimated number (multiple systems estimation) is "
-        "added by stats.minors.estimated_minors_domestic_sexual.",
+        "added by estimate.published (the release's minors_domestic_sexual_estimated).",
     )
 )
 STATISTICS_ONLY = REGISTRY.add(
