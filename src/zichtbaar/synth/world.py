@@ -38,7 +38,7 @@ from zichtbaar.synth.registers import (
     non_victims,
     victim_events,
 )
-from zichtbaar.synth.reporters import ORGANISATIONS, detect, legal_bases
+from zichtbaar.synth.reporters import ORGANISATIONS, Organisation, detect, legal_bases
 from zichtbaar.synth.suspects import build_suspects
 
 ADDRESS_COLUMNS = ("street", "house_number", "postcode", "residence")
@@ -55,6 +55,8 @@ BSN_SHARE_INVESTIGATIVE = 0.95
 BSN_SHARE_OTHER = 0.6
 DUPLICATE_LAG_DAYS = (1, 30)
 _STREAMS = {name: i for i, name in enumerate(STEPS)}
+_STREAMS["exploitation year"] = len(STEPS)
+"""A stream of its own (not a step): writing the column reshuffles no other draw."""
 
 
 @dataclass
@@ -106,7 +108,11 @@ def build_world(config: WorldConfig, progress: Callable[[str], None] | None = No
     captures["legal_basis"] = legal_bases(config, captures, rng)
     step("reporter records")
     reporters, reporter_truth = _reporter_files(
-        config, pop, captures, _rng(config, "reporter records")
+        config,
+        pop,
+        captures,
+        _rng(config, "reporter records"),
+        _rng(config, "exploitation year"),
     )
     step("registers")
     registers, register_truth, nonvic = _register_files(
@@ -148,7 +154,11 @@ def build_world(config: WorldConfig, progress: Callable[[str], None] | None = No
 
 
 def _reporter_files(
-    config: WorldConfig, pop: pd.DataFrame, captures: pd.DataFrame, rng: np.random.Generator
+    config: WorldConfig,
+    pop: pd.DataFrame,
+    captures: pd.DataFrame,
+    rng: np.random.Generator,
+    year_rng: np.random.Generator,
 ) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     last = dt.date(config.end_year, 12, 31).toordinal()
     dup = captures[rng.random(len(captures)) < config.faults.duplicate].copy()
@@ -188,6 +198,7 @@ def _reporter_files(
             "nationality": ident["nationality"],
             "age_group": people["age_group"],
             "form": people["form"],
+            "exploitation_year": _exploitation_years(config, people, orgs, year_rng),
             "region": np.where(ident["_region_unknown"], "unknown", people["region"]),
             "legal_basis": rows["legal_basis"],
         }
@@ -207,6 +218,25 @@ def _reporter_files(
         }
     )
     return dict(sorted(files.items())), truth
+
+
+def _exploitation_years(
+    config: WorldConfig, people: pd.DataFrame, orgs: list[Organisation], rng: np.random.Generator
+) -> pd.Series:
+    """Per reporter row the victim's true year, or empty where the organisation does not say
+    (``FaultRates.missing_exploitation_year_*``): one draw per row, in the rows' order."""
+    f = config.faults
+    missing = np.array(
+        [
+            f.missing_exploitation_year_investigative
+            if o.investigative
+            else f.missing_exploitation_year_other
+            for o in orgs
+        ]
+    )
+    given = rng.random(len(orgs)) >= missing
+    years = people["year"].to_numpy(dtype=np.int64)
+    return pd.Series(years, dtype="Int64").mask(~given)
 
 
 def _general_nationalities() -> dict[str, float]:
