@@ -27,6 +27,7 @@ import pandas as pd
 from zichtbaar.standard.codes import INVESTIGATIVE_REPORTER_TYPES, REGISTER_EVENT_TYPES, REGISTERS
 from zichtbaar.standard.models import RegisterSource, VictimSource
 from zichtbaar.synth.config import WorldConfig
+from zichtbaar.synth.exploitation import exploitation_years
 from zichtbaar.synth.faults import render
 from zichtbaar.synth.names import NamePool, name_pool
 from zichtbaar.synth.nationalities import FORM_NATIONALITY_WEIGHTS, NATIONALITIES
@@ -38,7 +39,7 @@ from zichtbaar.synth.registers import (
     non_victims,
     victim_events,
 )
-from zichtbaar.synth.reporters import ORGANISATIONS, Organisation, detect, legal_bases
+from zichtbaar.synth.reporters import ORGANISATIONS, detect, legal_bases
 from zichtbaar.synth.suspects import build_suspects
 
 ADDRESS_COLUMNS = ("street", "house_number", "postcode", "residence")
@@ -198,7 +199,7 @@ def _reporter_files(
             "nationality": ident["nationality"],
             "age_group": people["age_group"],
             "form": people["form"],
-            "exploitation_year": _exploitation_years(config, people, orgs, year_rng),
+            "exploitation_year": exploitation_years(config.faults, people, orgs, year_rng),
             "region": np.where(ident["_region_unknown"], "unknown", people["region"]),
             "legal_basis": rows["legal_basis"],
         }
@@ -218,25 +219,6 @@ def _reporter_files(
         }
     )
     return dict(sorted(files.items())), truth
-
-
-def _exploitation_years(
-    config: WorldConfig, people: pd.DataFrame, orgs: list[Organisation], rng: np.random.Generator
-) -> pd.Series:
-    """Per reporter row the victim's true year, or empty where the organisation does not say
-    (``FaultRates.missing_exploitation_year_*``): one draw per row, in the rows' order."""
-    f = config.faults
-    missing = np.array(
-        [
-            f.missing_exploitation_year_investigative
-            if o.investigative
-            else f.missing_exploitation_year_other
-            for o in orgs
-        ]
-    )
-    given = rng.random(len(orgs)) >= missing
-    years = people["year"].to_numpy(dtype=np.int64)
-    return pd.Series(years, dtype="Int64").mask(~given)
 
 
 def _general_nationalities() -> dict[str, float]:
