@@ -39,6 +39,7 @@ from zichtbaar.link.model import (
     prepare_records,
     train_and_predict,
 )
+from zichtbaar.link.persons import add_missing_attributes, create_persons
 from zichtbaar.link.quality import write_quality
 from zichtbaar.standard.codes import REPORTER_TYPES
 from zichtbaar.standard.models import FILTER_COLUMNS
@@ -219,7 +220,8 @@ def _persist(con: duckdb.DuckDBPyConnection, db: Path) -> None:
 
 def _load(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> None:
     """Table ``name`` from a snapshot file; encoded columns it lacks (a snapshot written before
-    schema 3.2 has no address) are added empty, so older snapshots still link."""
+    schema 3.2 has no address) and attributes it lacks (before standard 1.1 no exploitation year)
+    are added empty, so older snapshots still link."""
     if not path.exists():
         return
     con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet(?)", [str(path)])
@@ -230,6 +232,8 @@ def _load(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> None:
         if column not in present:
             kind = "BLOB" if column in FILTER_COLUMNS else "VARCHAR"
             con.execute(f"ALTER TABLE {name} ADD COLUMN {column} {kind}")
+    if name == "registrations":
+        add_missing_attributes(con, name)  # before standard 1.1: no exploitation year
 
 
 def _link(
@@ -338,39 +342,8 @@ def _link(
 
     deduped = time.perf_counter()
 
-    # 2. persons: attributes from the first registration, modes where reporters disagree
-    con.execute(
-        """
-        CREATE TABLE persons AS
-        WITH r AS (
-            SELECT rp.person_id, g.*
-            FROM registrations g JOIN registration_person rp USING (registration_id)
-        ),
-        firsts AS (
-            SELECT person_id,
-                   arg_min(form, registration_date) AS form,
-                   arg_min(age_group, registration_date) AS age_group,
-                   arg_min(region, registration_date) AS region
-            FROM r GROUP BY person_id
-        )
-        SELECT r.person_id,
-               min(registration_date) AS first_date,
-               year(min(registration_date))::INTEGER AS year,
-               any_value(f.form) AS form,
-               any_value(f.age_group) AS age_group,
-               CASE WHEN any_value(f.age_group) IN ('0-11', '12-17') THEN 'minor'
-                    WHEN any_value(f.age_group) = 'unknown' THEN 'unknown' ELSE 'adult' END
-                 AS minor_adult,
-               mode(gender) AS gender,
-               mode(nationality_group) AS nationality_group,
-               any_value(f.region) AS region,
-               count(*)::INTEGER AS n_registrations,
-               count(DISTINCT org)::INTEGER AS n_orgs,
-               bool_and(legal_basis = 'none') AS statistics_only
-        FROM r JOIN firsts f USING (person_id)
-        GROUP BY r.person_id
-        """
-    )
+    # 2. persons: attributes from the first registration, the year of exploitation
+    create_persons(con)
 
     # 3. link persons to registers: only through registrations that have a legal basis
     registers_started = time.perf_counter()
