@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
 import typer
 
 from zichtbaar.config import get_settings
 from zichtbaar.errors import ZichtbaarError
 from zichtbaar.types import Lang
+
+if TYPE_CHECKING:  # imported inside the commands: --help stays fast
+    import duckdb
 
 METHODS = ("suppression", "rounding", "dp")
 MODES = ("protect", "refuse", "off")
@@ -63,7 +69,6 @@ def release(
     ),
 ) -> None:
     """Protect the monitor tables of a linkage run and store them as a release."""
-    from zichtbaar.disclosure.estimates import estimate_section
     from zichtbaar.disclosure.release import audit_release, make_release
     from zichtbaar.link.run import latest_run, open_run
     from zichtbaar.stats import DETAIL, REGISTRY
@@ -80,14 +85,8 @@ def release(
                 registry.add(d)
         con = open_run(settings.runs_dir, run_id)
         try:
-            extra = (
-                estimate_section(
-                    con, year_from, year_to, settings.runs_dir / run_id, linkage_draws,
-                    min_cell=min_cell,
-                )
-                if estimates
-                else {}
-            )  # fmt: skip
+            extra = _estimates(con, year_from, year_to, settings.runs_dir / run_id,
+                               linkage_draws, min_cell) if estimates else {}  # fmt: skip
             rel = make_release(
                 con,
                 run_id,
@@ -121,6 +120,26 @@ def release(
         f"method {rel.rules['method']}, in {settings.releases_dir / rel.name}"
     )
     typer.echo(f"audit anchor (publish it with the release): {anchor}")
+
+
+def _estimates(
+    con: duckdb.DuckDBPyConnection,
+    year_from: int,
+    year_to: int,
+    run_dir: Path,
+    draws: int,
+    min_cell: int,
+) -> dict[str, Any]:
+    """The release's estimate section; a run that cannot give one still gets its tables, with
+    the reason on screen (a release without estimates is better than none)."""
+    from zichtbaar.disclosure.estimates import estimate_section
+    from zichtbaar.errors import EstimationError
+
+    try:
+        return estimate_section(con, year_from, year_to, run_dir, draws, min_cell=min_cell)
+    except EstimationError as e:
+        typer.echo(f"warning: no estimates in this release: {e}", err=True)
+        return {}
 
 
 def register(app: typer.Typer) -> None:

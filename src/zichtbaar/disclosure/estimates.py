@@ -13,13 +13,17 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from zichtbaar.errors import EstimationError
 from zichtbaar.estimate.published import release_estimates
 
 
 def run_histories(con: duckdb.DuckDBPyConnection, year_from: int, year_to: int) -> pd.DataFrame:
-    return con.execute(
-        "SELECT * FROM capture_histories WHERE year BETWEEN ? AND ?", [year_from, year_to]
-    ).df()
+    try:
+        return con.execute(
+            "SELECT * FROM capture_histories WHERE year BETWEEN ? AND ?", [year_from, year_to]
+        ).df()
+    except duckdb.CatalogException:
+        raise EstimationError("the run has no capture histories; run the linkage again") from None
 
 
 def linkage_draws(
