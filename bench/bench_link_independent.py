@@ -120,8 +120,15 @@ def misses(
                 total.update(kinds)
                 if found.get(a) == found.get(b):
                     continue
-                missed.update(kinds)
                 q = scored.get((a, b))
+                stage = (
+                    "not scored"
+                    if q is None
+                    else "below threshold"
+                    if q < threshold
+                    else "split by clustering"
+                )
+                missed.update(f"{k}|{stage}" for k in kinds)
                 where[
                     "not scored"
                     if q is None
@@ -129,7 +136,13 @@ def misses(
                     if q < threshold
                     else "split by clustering"
                 ] += 1
-    by_kind = {k: {"missed": n, "true_pairs_with_it": total[k]} for k, n in missed.most_common()}
+    by_kind: dict[str, dict[str, int]] = {}
+    for key, n in missed.items():
+        kind, stage = key.split("|")
+        by_kind.setdefault(kind, {"true_pairs_with_it": total[kind], "missed": 0})
+        by_kind[kind]["missed"] += n
+        by_kind[kind][stage] = n
+    by_kind = dict(sorted(by_kind.items(), key=lambda kv: -kv[1]["missed"]))
     return {"by_stage": dict(where), "by_corruption": by_kind}
 
 
@@ -170,6 +183,7 @@ def evaluate(data: Dataset, fields: tuple[str, ...], work: Path) -> dict[str, An
             "clustered": accuracy(clear_map, truth).to_dict(),
             "pairs_best": best_pairs(clear_pairs, truth),
             "blocking_recall": float(_same(clear_pairs, truth).sum()) / n_true,
+            "misses": misses(data, fields, clear_map, clear_pairs, threshold),
         },
     }
 

@@ -3,7 +3,7 @@
 The same organisation files the encoder reads, normalised by zichtbaar's own normaliser (as
 ``bench/cleartext/clear.py`` does), compared field by field as a careful analyst would: given
 names and surname each on their own (exact with term frequencies, Jaro-Winkler 0.92 and 0.8, the
-first given name alone), the date of birth (exact, day/month swapped, one edit, same year and
+first given name alone, equal to the other record's other name: a swap), the date of birth (exact, day/month swapped, one edit, same year and
 month, same year), sex, place of birth and the address as one comparison, where the field set
 has them.
 Blocking on names, date, surname + year, the first letters of both names and (with addresses)
@@ -95,6 +95,9 @@ def _name(column: str) -> cl.CustomComparison:
         cll.JaroWinklerLevel(column, 0.92),
         cll.JaroWinklerLevel(column, 0.8),
     ]
+    other = "surname" if column == "given_names" else "given_names"
+    swapped = f"{column}_l = {other}_r OR {other}_l = {column}_r"
+    levels.append(cll.CustomLevel(swapped, "equals the other name (names swapped)"))
     if column == "given_names":
         levels.append(cll.ExactMatchLevel("first_given"))
     return cl.CustomComparison(

@@ -10,8 +10,9 @@
   and 3,000 duplicates, up to 5 of one original, made with the FEBRL generator (Christen 2005);
   Australian names and addresses, no sex, no place of birth; the SSN is left out.
 
-Field sets (``FIELD_SETS``): names + date of birth + sex; the same + place of birth; the same +
-address. The registration date is one date for every row: the data has none.
+Field sets (``FIELD_SETS``): names + date of birth + sex (all given names, as the standard asks);
+the same with the first given name only (where the data has middle names); names + date of birth
++ sex + place of birth; names + date of birth + sex + address. The registration date is one date for every row: the data has none.
 """
 
 from __future__ import annotations
@@ -30,8 +31,11 @@ TODAY = "2024-06-01"
 """The day the files are encoded (the encoder checks that dates of birth lie before it)."""
 CORE = ("given_names", "surname", "date_of_birth", "sex")
 ADDRESS = ("street", "house_number", "postcode", "residence")
+FIRST_ONLY = "given_first"
+"""Marker field: the organisation sends the first given name only (no middle names)."""
 FIELD_SETS: dict[str, tuple[str, ...]] = {
     "names+dob+sex": CORE,
+    "first given name+dob+sex": (*CORE, FIRST_ONLY),
     "+place of birth": (*CORE, "place_of_birth"),
     "+address": (*CORE, *ADDRESS),
 }
@@ -112,7 +116,10 @@ def make_gb(seed: int = 1, max_records: int | None = None, rates: Rates | None =
     frame = pd.DataFrame(rows)
     frame = frame.sample(frac=1.0, random_state=seed).reset_index(drop=True)  # no id order
     return Dataset(
-        "gb", frame, frozenset(FIELDS), {"census": "municipality", "benefits": "shelter_care"}
+        "gb",
+        frame,
+        frozenset({*FIELDS, FIRST_ONLY}),
+        {"census": "municipality", "benefits": "shelter_care"},
     )
 
 
@@ -179,6 +186,8 @@ def write_sources(data: Dataset, fields: tuple[str, ...], out: Path) -> Path:
         for c in SOURCE_COLUMNS:
             if c not in cols:
                 cols[c] = _text(frame[c]) if c in fields else [None] * n
+        if FIRST_ONLY in fields:
+            cols["given_names"] = [g.split()[0] if g else None for g in cols["given_names"]]
         table = pa.table({c: cols[c] for c in SOURCE_COLUMNS}, schema=schema)
         pq.write_table(table, out / f"{org}.parquet")
     return out
