@@ -101,7 +101,10 @@ def misses(
     pairs: pd.DataFrame,
     threshold: float,
 ) -> dict[str, Any]:
-    """The true pairs the clustered run split, by where they were lost and by corruption."""
+    """The true pairs the clustered run split, by where they were lost and by corruption.
+
+    "not scored": not among the scored pairs, i.e. never blocked (1 - blocking recall of the
+    true pairs) or scored at a match weight <= -10 (what ``dedupe_predictions`` drops)."""
     scored = {
         (a, b) if a < b else (b, a): float(q)
         for a, b, q in pairs[["id_l", "id_r", "match_probability"]].itertuples(index=False)
