@@ -8,12 +8,13 @@ import pytest
 
 from tests.estimate.populations import classic_histories
 from zichtbaar.estimate import make_table, patterns_from_histories
+from zichtbaar.estimate.linkage_mi import rubin_log
 from zichtbaar.estimate.procedures import (
     PROCEDURES,
+    Z95,
     Figure,
     combine_figures,
     draw_chains,
-    rubin,
     run_procedure,
 )
 from zichtbaar.estimate.published import release_estimates, year_tables
@@ -75,17 +76,21 @@ def test_a_small_weak_group_does_not_block_the_total() -> None:
 
 
 def test_rubin_by_hand() -> None:
-    """Two draws, log estimates log(100) and log(121), each with se 0.1 on the log scale."""
-    est, lo, hi = rubin([100.0, 121.0], [0.1, 0.1])
-    q = np.log([100.0, 121.0])
-    b = q.var(ddof=1)
-    total = 0.01 + 1.5 * b
-    df = (1 + 0.01 / (1.5 * b)) ** 2
+    """Two draws, log estimates log(100) and log(121), each interval +-1.96 x 0.1 on the log
+    scale: within-variance 0.01, between-variance b, t with Rubin's degrees of freedom."""
     from scipy import stats
 
+    ests = [100.0, 121.0]
+    r = rubin_log(
+        ests, [e * np.exp(-Z95 * 0.1) for e in ests], [e * np.exp(Z95 * 0.1) for e in ests]
+    )
+    b = np.log(ests).var(ddof=1)
+    total = 0.01 + 1.5 * b
+    df = (1 + 0.01 / (1.5 * b)) ** 2
     half = stats.t.ppf(0.975, df) * np.sqrt(total)
-    assert est == pytest.approx(110.0)
-    assert lo == pytest.approx(110 * np.exp(-half)) and hi == pytest.approx(110 * np.exp(half))
+    assert r["estimate"] == pytest.approx(110.0)
+    assert r["ci_low"] == pytest.approx(110 * np.exp(-half))
+    assert r["ci_high"] == pytest.approx(110 * np.exp(half))
 
 
 def test_identical_draws_give_the_single_figure() -> None:

@@ -21,6 +21,7 @@ from zichtbaar.errors import EstimationError
 from zichtbaar.estimate.bayes import estimate_bayes
 from zichtbaar.estimate.covariates import estimate_covariate
 from zichtbaar.estimate.estimator import estimate
+from zichtbaar.estimate.linkage_mi import rubin_log
 from zichtbaar.estimate.patterns import PatternTable, make_table
 from zichtbaar.estimate.posterior import PROBS
 
@@ -238,7 +239,9 @@ def combine_figures(figures: list[Figure]) -> Figure:
         est, lo, hi = float(qs[2]), float(qs[0]), float(qs[-1])
         samples: FloatArray | None = pooled
     else:
-        est, lo, hi = rubin([f.estimate for f in figures], [_log_sides(f) for f in figures])
+        r = rubin_log([f.estimate for f in figures], [max(f.ci_low, 1.0) for f in figures],
+                      [f.ci_high for f in figures])  # fmt: skip
+        est, lo, hi = r["estimate"], r["ci_low"], r["ci_high"]
         samples = None
     return Figure(
         name, observed, est, lo, hi,
@@ -257,39 +260,3 @@ def _mean_levels(figures: list[Figure]) -> dict[str, Any]:
     keys = set.intersection(*(set(lv) for lv in levels if isinstance(lv, dict)))
     return {"levels": {k: round(float(np.mean([lv[k] for lv in levels if isinstance(lv, dict)])), 1)
                        for k in sorted(keys)}}  # fmt: skip
-
-
-def _log_sides(f: Figure) -> tuple[float, float]:
-    """The interval's lower and upper standard errors of log(total): capture-recapture
-    intervals are skewed (bounded below by the observed count), so each side keeps its own."""
-    q = np.log(f.estimate)
-    return (
-        float((q - np.log(max(f.ci_low, 1.0))) / Z95),
-        float((np.log(f.ci_high) - q) / Z95),
-    )
-
-
-def rubin(
-    estimates: list[float], ses: list[float] | list[tuple[float, float]]
-) -> tuple[float, float, float]:
-    """Rubin's rules on the log scale: (estimate, lower, upper) of the 95 % interval.
-
-    ``ses`` are each draw's standard errors of the log estimate, one number or a (lower, upper)
-    pair; the within-draw variance is averaged per side, the between-draw variance is shared.
-    """
-    from scipy import stats
-
-    q = np.log(np.asarray(estimates, dtype=float))
-    s = np.asarray(ses, dtype=float).reshape(len(q), -1)
-    u_lo, u_hi = float(np.mean(s[:, 0] ** 2)), float(np.mean(s[:, -1] ** 2))
-    m = len(q)
-    qbar = float(q.mean())
-    b = float(q.var(ddof=1)) if m > 1 else 0.0
-    t = Z95
-    if b > 0:
-        ubar = (u_lo + u_hi) / 2
-        df = (m - 1) * (1 + ubar / ((1 + 1 / m) * b)) ** 2
-        t = float(stats.t.ppf(0.975, df))
-    lo = qbar - t * np.sqrt(u_lo + (1 + 1 / m) * b)
-    hi = qbar + t * np.sqrt(u_hi + (1 + 1 / m) * b)
-    return float(np.exp(qbar)), float(np.exp(lo)), float(np.exp(hi))

@@ -27,24 +27,36 @@ def add_missing_attributes(con: duckdb.DuckDBPyConnection, table: str) -> None:
             con.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
 
 
-def create_persons(con: duckdb.DuckDBPyConnection) -> None:
-    """Table ``persons`` from ``registrations`` and ``registration_person``.
+def create_persons(
+    con: duckdb.DuckDBPyConnection,
+    registration_person: str = "registration_person",
+    table: str = "persons",
+) -> None:
+    """Table ``table`` from ``registrations`` and ``registration_person`` (registration_id ->
+    person_id): one function for the run and its linkage draws (``draws.py``), so a draw's
+    persons are exactly what the run would make of the same clusters.
 
     Attributes come from the first registration, modes where reporters disagree; the year as the
-    module docstring says.
+    module docstring says. Deterministic: ties of the first registration go by registration id
+    and ties of the mode by value (DuckDB's ``mode`` and ``arg_min`` pick any of equals, so two
+    builds of one clustering differed in 0.3 % of the genders of a small world).
     """
     con.execute(
-        """
-        CREATE TABLE persons AS
+        f"""
+        CREATE TABLE {table} AS
         WITH r AS (
-            SELECT rp.person_id, g.*
-            FROM registrations g JOIN registration_person rp USING (registration_id)
+            SELECT rp.person_id, g.*,
+                   count(g.gender) OVER (PARTITION BY rp.person_id, g.gender) AS n_gender,
+                   count(g.nationality_group)
+                       OVER (PARTITION BY rp.person_id, g.nationality_group) AS n_nationality,
+                   g.registration_date::VARCHAR || g.registration_id AS first_key
+            FROM registrations g JOIN {registration_person} rp USING (registration_id)
         ),
         firsts AS (
             SELECT person_id,
-                   arg_min(form, registration_date) AS form,
-                   arg_min(age_group, registration_date) AS age_group,
-                   arg_min(region, registration_date) AS region,
+                   arg_min(form, first_key) AS form,
+                   arg_min(age_group, first_key) AS age_group,
+                   arg_min(region, first_key) AS region,
                    min(exploitation_year)::INTEGER AS exploitation_year
             FROM r GROUP BY person_id
         )
@@ -59,8 +71,9 @@ def create_persons(con: duckdb.DuckDBPyConnection) -> None:
                CASE WHEN any_value(f.age_group) IN ('0-11', '12-17') THEN 'minor'
                     WHEN any_value(f.age_group) = 'unknown' THEN 'unknown' ELSE 'adult' END
                  AS minor_adult,
-               mode(gender) AS gender,
-               mode(nationality_group) AS nationality_group,
+               arg_max(gender, struct_pack(n := n_gender, v := gender)) AS gender,
+               arg_max(nationality_group, struct_pack(n := n_nationality, v := nationality_group))
+                 AS nationality_group,
                any_value(f.region) AS region,
                count(*)::INTEGER AS n_registrations,
                count(DISTINCT org)::INTEGER AS n_orgs,

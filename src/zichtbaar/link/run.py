@@ -27,6 +27,7 @@ from zichtbaar.errors import LinkError
 from zichtbaar.link.clusters import carry_over_ids, cluster_ids
 from zichtbaar.link.dialect import DUCKDB
 from zichtbaar.link.event_dates import EVENT_GAP_COLUMNS, score_event_pairs
+from zichtbaar.link.histories import create_capture_histories, scored_pairs
 from zichtbaar.link.model import (
     COMPARED_COLUMNS,
     ENCODED_COLUMNS,
@@ -41,7 +42,6 @@ from zichtbaar.link.model import (
 )
 from zichtbaar.link.persons import add_missing_attributes, create_persons
 from zichtbaar.link.quality import write_quality
-from zichtbaar.standard.codes import REPORTER_TYPES
 from zichtbaar.standard.models import FILTER_COLUMNS
 from zichtbaar.types import RunId
 
@@ -297,24 +297,11 @@ def _link(
         con, f"SELECT count(*) FROM dedupe_predictions WHERE match_probability >= {model.threshold}"
     )
     ids = _ids(con, "SELECT registration_id FROM registrations ORDER BY registration_id")
-    # Equal scores (one registration resembling two people equally, typically one without
-    # names) merge first where the registration dates lie closest: one victim's reporters
-    # register them within weeks, a look-alike is another victim registered at another time.
-    scored = con.execute(
-        f"""
-        SELECT p.id_l, p.id_r, p.match_probability,
-               coalesce({DUCKDB.days_apart("a.registration_date", "b.registration_date")}, 1e9)
-        FROM dedupe_predictions p
-        JOIN registrations a ON a.registration_id = p.id_l
-        JOIN registrations b ON b.registration_id = p.id_r
-        WHERE p.match_probability >= ?
-        """,
-        [model.threshold],
-    ).fetchall()
-    pairs = [(str(a), str(b)) for a, b, _, _ in scored]
+    scored = scored_pairs(con, model.threshold)
+    pairs = scored.pairs
     # strongest evidence merges first; a previous run's persons (below) before anything else
-    weights = [float(p) for _, _, p, _ in scored]
-    gaps = [float(g) for _, _, _, g in scored]
+    weights = scored.probabilities
+    gaps = scored.gaps
     if previous_model is not None:
         # incremental: previous persons stay together; only new edges can merge them
         present = set(ids)
@@ -327,7 +314,7 @@ def _link(
                     weights.append(2.0)
                     gaps.append(0.0)
     prior = float(trained.linker.misc.save_model_to_json()["probability_two_random_records_match"])
-    conflicts = _conflicts(con, ids, pairs, model, prior)
+    conflicts = cannot_link_pairs(con, ids, pairs, model, prior)
     mapping = cluster_ids(ids, pairs, weights=weights, conflicts=conflicts, tiebreak=gaps)
     mapping, changes = carry_over_ids(mapping, previous) if previous else (mapping, [])
     con.execute(
@@ -422,27 +409,7 @@ def _link(
     registers_done = time.perf_counter()
 
     # 4. capture histories: which reporter types and organisations registered each person
-    flags = ",\n".join(
-        f"max(CASE WHEN g.reporter_type = '{c.code}' THEN 1 ELSE 0 END)::INTEGER AS rt_{c.code}"
-        for c in REPORTER_TYPES
-    )
-    orgs = _ids(con, "SELECT DISTINCT org FROM registrations ORDER BY org")
-    org_flags = ",\n".join(
-        f"max(CASE WHEN g.org = '{o}' THEN 1 ELSE 0 END)::INTEGER AS \"org_{o}\"" for o in orgs
-    )
-    con.execute(
-        f"""
-        CREATE TABLE capture_histories AS
-        SELECT p.person_id, p.year, p.form, p.age_group, p.minor_adult, p.gender,
-               p.nationality_group, p.region, p.statistics_only,
-               {flags}{"," if org_flags else ""}
-               {org_flags}
-        FROM persons p
-        JOIN registration_person rp USING (person_id)
-        JOIN registrations g USING (registration_id)
-        GROUP BY ALL
-        """
-    )
+    create_capture_histories(con)
 
     write_quality(con, trained.linker, model, run_dir)
 
@@ -490,7 +457,7 @@ def _event_conflicts(
     registration of that person (``contradicts``, the rule of the clustering's cannot-link):
     a look-alike (same name and place, no date; or same date and place, a name only half
     alike) of a victim whose other registration does not bear it out. The clustering refuses
-    such a person (``_conflicts``); so does the attachment. Every candidate event is scored
+    such a person (``cannot_link_pairs``); so does the attachment. Every candidate event is scored
     against every eligible registration of each candidate person, blocked or not (demo world,
     with the cannot-link and tie-break changes of the same day: 91 -> 72 false attachments,
     one more right one; docs/linkage.md).
@@ -561,7 +528,7 @@ def contradicts(
     )
 
 
-def _conflicts(
+def cannot_link_pairs(
     con: duckdb.DuckDBPyConnection,
     ids: list[str],
     pairs: list[tuple[str, str]],
