@@ -97,15 +97,31 @@ def summarise(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def choose_default(summary: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The narrowest procedure that reaches the coverage floor on the default world, with the
-    histories a release has (linkage draws if the study ran them, else the linked run)."""
+    """The narrowest procedure that reaches the coverage floor: on the default world with the
+    histories a release has (linkage draws if the study ran them, else the linked run) when the
+    study has that world; otherwise on every classic scenario where any procedure reaches it
+    (a scenario where every procedure fails, two-class heterogeneity, cannot choose)."""
     world = [s for s in summary if s["source"] == "world:default"]
-    for hist in ("linked+draws", "linked", "true"):
+    for hist in ("linked+draws", "linked"):
         cands = [s for s in world if s["histories"] == hist]
         if cands:
-            break
-    good = [s for s in cands if s["coverage"] >= NOMINAL_FLOOR and s["median_rel_width"]]
-    return min(good, key=lambda s: s["median_rel_width"]) if good else None
+            good = [s for s in cands if s["coverage"] >= NOMINAL_FLOOR and s["median_rel_width"]]
+            return min(good, key=lambda s: s["median_rel_width"]) if good else None
+    classic = [s for s in summary if s["source"].startswith("classic:")]
+    sources = {s["source"] for s in classic if s["coverage"] >= NOMINAL_FLOOR}
+    procs = {s["procedure"] for s in classic}
+    ok = [p for p in procs if all(
+        s["coverage"] >= NOMINAL_FLOOR for s in classic if s["procedure"] == p and s["source"] in sources
+    )]  # fmt: skip
+    if not ok:
+        return None
+
+    def width(p: str) -> float:
+        return float(np.mean([s["median_rel_width"] for s in classic
+                              if s["procedure"] == p and s["source"] in sources]))  # fmt: skip
+
+    best = min(ok, key=width)
+    return {"procedure": best, "basis": sorted(sources), "mean_rel_width": width(best)}
 
 
 def _cells(args: argparse.Namespace) -> Iterator[Cell]:

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from zichtbaar.encode.keys import new_key
 from zichtbaar.encode.package import encode_file
 from zichtbaar.intake import export_snapshot, ingest_package
-from zichtbaar.link.calibration import CalibrationMap, reliability
+from zichtbaar.link.calibration import CalibrationMap, fit_isotonic, reliability
 from zichtbaar.link.draws import draw_histories, run_histories
 from zichtbaar.link.run import run_linkage
 from zichtbaar.store import add_organisation, open_store, register_key_id
@@ -101,3 +101,18 @@ def test_estimate_cli_combines_linkage_draws(
     out = json.loads(res.output)
     rows = out if isinstance(out, list) else out.get("estimates", [out])
     assert rows and all(np.isfinite(r["estimate"]) for r in rows)
+
+
+def test_isotonic_repairs_overconfidence_on_unseen_data() -> None:
+    rng = np.random.default_rng(1)
+
+    def world(n: int) -> tuple[np.ndarray, np.ndarray]:
+        truth = rng.random(n)
+        y = rng.random(n) < truth
+        z = np.log(truth / (1 - truth))
+        return 1 / (1 + np.exp(-3 * z)), y  # over-confident scores
+
+    p, y = world(5000)
+    cal = fit_isotonic(p, y)
+    p2, y2 = world(5000)
+    assert reliability(cal(p2), y2).ece < reliability(p2, y2).ece / 2

@@ -32,12 +32,19 @@ def linkage_draws(
     """M plausible clusterings of the run, as capture histories (``link.draws``)."""
     if m <= 0:
         return []
+    from zichtbaar.errors import LinkError
     from zichtbaar.link.draws import draw_histories
 
-    return [
-        h[(h["year"] >= year_from) & (h["year"] <= year_to)]
-        for h in draw_histories(run_dir, m, seed)
-    ]
+    try:
+        return [
+            h[(h["year"] >= year_from) & (h["year"] <= year_to)]
+            for h in draw_histories(run_dir, m, seed)
+        ]
+    except (LinkError, duckdb.CatalogException):
+        raise EstimationError(
+            "the run keeps no scored pairs to draw linkages from; run the linkage again, "
+            "or give --linkage-draws 0"
+        ) from None
 
 
 def estimate_section(

@@ -139,7 +139,7 @@ def findings(release: Release, lang: Lang | str) -> list[str]:
             t(
                 "summary_estimate",
                 lang,
-                year=est.year if est.year is not None else release.year_to,
+                year=est.year if est.year is not None else getattr(release, "year_to", ""),
                 total=fmt_int(est.total, lang),
                 lower=fmt_int(est.lower, lang),
                 upper=fmt_int(est.upper, lang),
