@@ -11,35 +11,15 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from zichtbaar.encode.keys import new_key
-from zichtbaar.encode.package import encode_file
-from zichtbaar.intake import export_snapshot, ingest_package
+from tests.link.linked_world import link_small_world
 from zichtbaar.link.calibration import CalibrationMap, fit_isotonic, reliability
 from zichtbaar.link.draws import draw_histories, run_histories
-from zichtbaar.link.run import run_linkage
-from zichtbaar.store import add_organisation, open_store, register_key_id
-from zichtbaar.synth import WorldConfig, build_world, write_world
 
 
 @pytest.fixture(scope="module")
 def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("draws")
-    world = build_world(WorldConfig.small(seed=4))
-    write_world(world, tmp / "world")
-    key = new_key()
-    store = open_store(f"sqlite:///{tmp / 'hub.sqlite'}", key_file=tmp / "hub-key.json")
-    try:
-        register_key_id(store, key.key_id, "test")
-        for org in world.organisations.itertuples():
-            add_organisation(store, org.org, org.name, org.reporter_type, "test")
-            pkg = tmp / "packages" / org.org
-            src = tmp / "world" / "reporters" / f"{org.org}.csv"
-            encode_file(src, key, org.org, org.reporter_type, "registrations", pkg)
-            ingest_package(store, pkg, org.org, "test")
-        export_snapshot(store, tmp / "snap")
-    finally:
-        store.close()
-    run_linkage(tmp / "snap", tmp / "runs", "w")
+    link_small_world(tmp, 4, "w")
     return tmp / "runs" / "w"
 
 

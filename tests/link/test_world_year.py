@@ -11,12 +11,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from zichtbaar.encode.keys import new_key
-from zichtbaar.encode.package import encode_file
-from zichtbaar.intake import export_snapshot, ingest_package
-from zichtbaar.link.run import open_run, run_linkage
-from zichtbaar.store import add_organisation, open_store, register_key_id
-from zichtbaar.synth import WorldConfig, build_world, write_world
+from tests.link.linked_world import link_small_world
+from zichtbaar.link.run import open_run
 
 SEED = 11
 
@@ -26,22 +22,7 @@ def linked(tmp_path_factory: pytest.TempPathFactory) -> tuple[pd.DataFrame, pd.D
     """(the linked persons with their true person, or None where the cluster is not one true
     person's registrations exactly; the world's victims)."""
     tmp = tmp_path_factory.mktemp("world-year")
-    world = build_world(WorldConfig.small(seed=SEED))
-    write_world(world, tmp / "world")
-    key = new_key()
-    store = open_store(f"sqlite:///{tmp / 'hub.sqlite'}", key_file=tmp / "hub-key.json")
-    try:
-        register_key_id(store, key.key_id, "test")
-        for org in world.organisations.itertuples():
-            add_organisation(store, org.org, org.name, org.reporter_type, "test")
-            pkg = tmp / "packages" / org.org
-            src = tmp / "world" / "reporters" / f"{org.org}.csv"
-            encode_file(src, key, org.org, org.reporter_type, "registrations", pkg)
-            ingest_package(store, pkg, org.org, "test")
-        export_snapshot(store, tmp / "snap")
-    finally:
-        store.close()
-    run_linkage(tmp / "snap", tmp / "runs", "world")
+    world = link_small_world(tmp, SEED, "world")
     con = open_run(tmp / "runs", "world")
     try:
         regs = con.execute(
