@@ -18,7 +18,7 @@ import pandas as pd
 
 from zichtbaar.estimate import PatternTable, patterns_from_histories
 from zichtbaar.estimate.procedures import COVARIATE
-from zichtbaar.estimate.published import MINORS, year_tables
+from zichtbaar.estimate.published import year_tables
 from zichtbaar.synth.config import WorldConfig
 from zichtbaar.synth.world import World, build_world
 
@@ -39,20 +39,14 @@ class Cell:
                 "year": self.year, "truth": self.truth}  # fmt: skip
 
 
-def with_covariate(h: pd.DataFrame) -> pd.DataFrame:
-    out = h.copy()
-    if COVARIATE not in out.columns:
-        out[COVARIATE] = np.where(out["age_group"].isin(MINORS), "minor", "adult")
-    return out
-
-
 def true_histories(world: World) -> pd.DataFrame:
-    """The world's true capture histories with one rt_<reporter type> column per type."""
+    """The world's true capture histories with one rt_<reporter type> column per type (the
+    minor/adult covariate is derived by ``year_tables``, as for a run's histories)."""
     caps = world.captures.copy()
     for rtype, sub in world.organisations.groupby("reporter_type"):
         cols = [o for o in sub["org"] if o in caps.columns]
         caps[f"rt_{rtype}"] = caps[cols].max(axis=1).astype(int)
-    return with_covariate(caps)
+    return caps
 
 
 def truth_by_year(world: World) -> dict[int, int]:

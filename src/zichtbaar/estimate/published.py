@@ -31,7 +31,7 @@ from zichtbaar.estimate.procedures import (
     failed,
     run_procedure,
 )
-from zichtbaar.estimate.support import check_support, group_support
+from zichtbaar.estimate.support import GroupSupport, check_support, group_support
 from zichtbaar.estimate.yearly import group_histories
 
 DEFAULT_PROCEDURE = "lcmcr_strata"
@@ -87,8 +87,8 @@ def tens(x: float | None) -> int | None:
     return None if x is None or not np.isfinite(x) else int(round(float(x), -1))
 
 
-def _entry(year: int, fig: Figure, table: PatternTable) -> dict[str, Any]:
-    weak = check_support(table, COVARIATE)
+def _entry(year: int, fig: Figure, table: PatternTable, weak: list[GroupSupport]) -> dict[str, Any]:
+    """One year's published figure; ``weak``: the year's groups the lists cannot support."""
     out: dict[str, Any] = {
         "year": year,
         "observed": table.observed,
@@ -138,19 +138,22 @@ def release_estimates(
         if weak[y]:
             why = "; ".join(w.reason() for w in weak[y])
             refused = failed(procedure, tables[0][y].observed, why)
-            by_year.append({**_entry(y, refused, tables[0][y]), "linkage_draws": 0})
+            by_year.append({**_entry(y, refused, tables[0][y], weak[y]), "linkage_draws": 0})
             continue
         single = figs[(y, procedure, 0)]
         drawn = [
             figs[(y, procedure, i)] for i in range(1, len(tables)) if (y, procedure, i) in figs
         ]
         fig = combine_figures(drawn) if drawn else single
-        entry = _entry(y, fig, tables[0][y])
+        entry = _entry(y, fig, tables[0][y], weak[y])
         entry["linkage_draws"] = len(drawn)
         entry["linkage_share"] = _linkage_share(single, fig) if drawn else None
         by_year.append(entry)
         sensitivity.append(
-            {"year": y, "figures": [_entry(y, figs[(y, p, 0)], tables[0][y]) for p in PROCEDURES]}
+            {
+                "year": y,
+                "figures": [_entry(y, figs[(y, p, 0)], tables[0][y], weak[y]) for p in PROCEDURES],
+            }
         )
     for y, why in reasons.items():
         by_year.append({"year": y, "total": None, "lower": None, "upper": None, "reason": why})
