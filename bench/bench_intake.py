@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 
 from harness import Measurement, measure, write_results
 from zichtbaar.intake import ingest_package
-from zichtbaar.standard.models import TOKEN_COLUMNS, VictimRegistration
+from zichtbaar.standard.models import TOKEN_COLUMNS, fields_of_version
 from zichtbaar.standard.package import EncodingSchema, compute_package_id
 from zichtbaar.store import add_organisation, open_store, register_key_id
 
@@ -59,7 +59,7 @@ def make_package(out: Path, n: int, seed: int = 1) -> Path:
         "legal_basis": ["legal_duty", "explicit_consent", "none"],
     }.items():
         cols[name] = pa.array(values).take(pa.array(rng.integers(0, len(values), n)))
-    table = pa.table({k: cols[k] for k in VictimRegistration.model_fields})
+    table = pa.table({k: cols[k] for k in fields_of_version("registrations", "1.0")})
     pq.write_table(table, out / "data.parquet")
     enc = EncodingSchema(
         filter_bits=1024, fields=({"field": "surname", "hashes": 10},), tokens=TOKENS

@@ -42,7 +42,8 @@ def test_demo_writes_reports_in_both_languages(demo: DemoResult) -> None:
     nl = demo.reports[0].read_text()
     assert "Binnenlandse seksuele uitbuiting" in nl and "<svg" in nl
     assert "Uitvoering van het programma" in nl  # the programme chapter, from the seed
-    assert demo.release.extra["estimate"]["lower"] <= demo.release.extra["estimate"]["total"]
+    est = demo.release.extra.get("estimate")  # None when no year supports a figure
+    assert est is None or est["lower"] <= est["total"] <= est["upper"]
     assert demo.rows_submitted > 0
     assert demo.run.persons < demo.run.registrations  # linkage merged duplicates
 
@@ -210,3 +211,52 @@ def test_demo_key_depends_on_the_seed_only() -> None:
 
     assert demo_key(1).subkey("bloom/hash") == demo_key(1).subkey("bloom/hash")
     assert demo_key(1).subkey("bloom/hash") != demo_key(2).subkey("bloom/hash")
+
+
+def test_every_published_estimate_is_the_releases(demo: DemoResult) -> None:
+    """The report's estimate tables (per year, minors, sensitivity) show exactly the figures
+    of the release's JSON, which the estimate stage wrote (estimate.published)."""
+    from tests.report.htmltables import TableReader
+    from zichtbaar.report.texts import fmt_int
+
+    extra = json.loads((demo.home / "releases" / demo.release.name / "release.json").read_text())
+    extra = extra.get("extra", extra)
+    html = next(p for p in demo.reports if p.name.endswith("-en.html")).read_text()
+    reader = TableReader()
+    reader.feed(html)
+    years = {row[0]: row[1:] for row in reader.tables["estimate-years"][1:]}
+    assert sorted(years) == sorted(str(e["year"]) for e in extra["estimate_by_year"])
+    for e in extra["estimate_by_year"]:
+        cells = years[str(e["year"])]
+        want = [fmt_int(e.get(k), "en") for k in ("observed", "total", "lower", "upper")]
+        assert cells[:4] == want
+        levels = e.get("levels") or {}
+        assert cells[4:6] == [
+            fmt_int(levels.get("minor"), "en"),
+            fmt_int(levels.get("adult"), "en"),
+        ]
+        assert (cells[-1] == "") == (e["total"] is not None)  # a refused year says why
+    minors = {row[0]: row[1:5] for row in reader.tables["estimate-minors"][1:]}
+    for m in extra["minors_domestic_sexual_estimated"]:
+        assert minors[str(m["year"])] == [
+            fmt_int(m.get(k), "en") for k in ("registered", "estimate", "lower", "upper")
+        ]
+    if not extra["estimate_sensitivity"]:  # no year supported a figure: no sensitivity table
+        assert "estimate-sensitivity" not in reader.tables
+        return
+    sens = reader.tables["estimate-sensitivity"]
+    methods = sens[0][1:]
+    for year in extra["estimate_sensitivity"]:
+        row = next(r for r in sens[1:] if r[0] == str(year["year"]))
+        for f in year["figures"]:
+            cell = row[1 + methods.index(f["label"])]
+            if f["total"] is None:
+                assert cell == "—"
+            else:
+                assert (
+                    cell
+                    == f"{fmt_int(f['total'], 'en')} ({fmt_int(f['lower'], 'en')}–{fmt_int(f['upper'], 'en')})"
+                )
+    head = extra.get("estimate")
+    if head is not None:
+        assert head == [e for e in extra["estimate_by_year"] if e["total"] is not None][-1]

@@ -25,11 +25,13 @@ import duckdb
 import pandas as pd
 
 from zichtbaar.config import Settings
+from zichtbaar.disclosure.estimates import estimate_section
 from zichtbaar.disclosure.release import Release, audit_release, make_release
 from zichtbaar.encode.keys import LinkageKey, Secret, new_key, save_key
 from zichtbaar.encode.package import encode_file
 from zichtbaar.errors import EstimationError, ZichtbaarError
-from zichtbaar.estimate.yearly import coverage, estimate_per_year, publishable
+from zichtbaar.estimate.published import LINKAGE_DRAWS
+from zichtbaar.estimate.yearly import coverage
 from zichtbaar.intake import ingest_package
 from zichtbaar.intake.snapshot import export_snapshot
 from zichtbaar.link.run import RunInfo, open_run, run_linkage
@@ -135,8 +137,11 @@ def demo_snapshot(
     seed: int = 1,
     scale: float = 1.0,
     progress: Progress | None = None,
+    config: WorldConfig | None = None,
 ) -> DemoSnapshot:
-    """Run synth → encode → intake → snapshot into ``settings.home`` (emptied first)."""
+    """Run synth → encode → intake → snapshot into ``settings.home`` (emptied first).
+
+    ``config`` replaces ``seed`` and ``scale`` with a whole world configuration (a scenario)."""
 
     tick = _ticker(progress)
     timings: dict[str, float] = {}
@@ -145,7 +150,8 @@ def demo_snapshot(
     world_dir, reporter_dir = home / "world", home / "reporters"
 
     t0 = time.perf_counter()
-    config = WorldConfig(seed=seed, scale=scale)
+    config = config or WorldConfig(seed=seed, scale=scale)
+    seed = config.seed
     steps = 7
     done = 0
 
@@ -236,7 +242,9 @@ def run_demo(
         truth = {
             int(y): int(v) for y, v in zip(totals["year"], totals["true_victims"], strict=True)
         }
-        estimates = _estimates(con, truth)
+        years = (config.start_year, config.end_year)
+        run_dir = settings.runs_dir / run.run_id
+        estimates = _estimates(con, truth, years, run_dir, settings.min_cell)
         tick("estimate", 1, 1)
         timings["estimate"] = time.perf_counter() - t0
         t0 = time.perf_counter()
@@ -286,27 +294,25 @@ def run_demo(
     )
 
 
-def _estimates(con: duckdb.DuckDBPyConnection, truth: dict[int, int]) -> dict[str, Any]:
-    """Per-year MSE estimates over the linked capture histories, in the release's shape.
+def _estimates(
+    con: duckdb.DuckDBPyConnection,
+    truth: dict[int, int],
+    years: tuple[int, int],
+    run_dir: Path,
+    min_cell: int,
+) -> dict[str, Any]:
+    """Per-year MSE estimates of the run, in the release's shape (``disclosure.estimates``:
+    the default procedure over the run's linkage draws, sensitivity, minors).
 
-    The headline estimate is the most recent year with one; every year is kept beside it. The
-    world's true totals only feed ``estimate_validation`` (how often the intervals cover them),
-    which exists because this run is synthetic.
+    The world's true totals only feed ``estimate_validation`` (how often the intervals cover
+    them), which exists because this run is synthetic.
     """
-    histories = con.execute("SELECT * FROM capture_histories").df()
     try:
-        # Profile intervals: the selection-aware bootstrap (REPORT_BOOTSTRAP) covers the truth
-        # more often but costs minutes of CPU per demo on sparse tables (docs/estimation.md).
-        per_year = [p for p in (publishable(e) for e in estimate_per_year(histories)) if p]
+        out = estimate_section(con, *years, run_dir, LINKAGE_DRAWS, min_cell=min_cell)
     except EstimationError as err:
         return {"estimate_warning": str(err)}
-    if not per_year:
-        return {}
-    return {
-        "estimate": per_year[-1],
-        "estimate_by_year": per_year,
-        "estimate_validation": coverage(per_year, truth),
-    }
+    out["estimate_validation"] = coverage(out["estimate_by_year"], truth)
+    return out
 
 
 class EncodeJob(NamedTuple):

@@ -4,6 +4,7 @@ bench's figure and a test's assertion are about the same population)."""
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 
 def two_class_patterns(
@@ -18,3 +19,39 @@ def two_class_patterns(
     x = (rng.random(p.shape) < p).astype(np.int8)
     pats, counts = np.unique(x[x.any(axis=1)], axis=0, return_counts=True)
     return pats, counts
+
+
+CLASSIC = ("independent", "dependence", "two_class", "observed_covariate")
+"""The classic MSE scenarios of the validity study (5 lists, a minor/adult covariate)."""
+
+
+def classic_histories(scenario: str, rng: np.random.Generator, n: int = 3000) -> pd.DataFrame:
+    """Person-level capture histories of n people (all of them, also the never-seen) in one of
+    the classic scenarios, with the lists of the reporter groups and a ``minor_adult`` column.
+
+    - independent: every list records each person independently (p 0.08-0.3);
+    - dependence: police and care positively dependent (a referral: care records 45 % of
+      police-seen people, 10 % of the others), the rest independent;
+    - two_class: 40 % of people (unrelated to the covariate) recorded at half the others
+      rates, which no observed covariate explains;
+    - observed_covariate: minors (30 %) recorded at a third of the adults' rates by every list
+      but youth care, which records minors only: heterogeneity a covariate can capture.
+    """
+    lists = ["police", "inspection", "care", "youth_municipal", "other"]
+    p = np.array([0.3, 0.1, 0.2, 0.12, 0.08])
+    minor = rng.random(n) < 0.3
+    rates = np.tile(p, (n, 1))
+    if scenario == "two_class":
+        low = rng.random(n) < 0.4
+        rates[low] /= 2
+    elif scenario == "observed_covariate":
+        rates[minor] /= 3
+        rates[:, 3] = np.where(minor, 0.3, 0.04)
+    elif scenario not in ("independent", "dependence"):
+        raise ValueError(f"unknown scenario {scenario}")
+    x = rng.random((n, 5)) < rates
+    if scenario == "dependence":
+        x[:, 2] = np.where(x[:, 0], rng.random(n) < 0.45, rng.random(n) < 0.1)
+    out = pd.DataFrame(x.astype(np.int64), columns=lists)
+    out["minor_adult"] = np.where(minor, "minor", "adult")
+    return out

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from zichtbaar.standard.models import RECORD_MODEL_OF_KIND, TOKEN_COLUMNS
+from zichtbaar.standard.models import TOKEN_COLUMNS, fields_of_version
 from zichtbaar.standard.package import ENCODING_SCHEMA_VERSION, EncodingSchema, compute_package_id
 
 TOKENS = TOKEN_COLUMNS
@@ -22,6 +22,14 @@ ORG = "police-nl"
 REPORTER_TYPE = "police"
 KEY_ID = "k2026-test"
 FILTER_BITS = 1024
+VERSION = "1.0"
+"""The standard version of the packages built here unless a test says otherwise: 1.0, without
+the optional fields of 1.1, which the hub keeps taking."""
+
+
+def columns(kind: str, version: str = VERSION) -> list[str]:
+    """The data columns a package of ``kind`` and standard ``version`` has."""
+    return list(fields_of_version(kind, version))
 
 
 def registration(i: int, **over: Any) -> dict[str, Any]:
@@ -75,12 +83,13 @@ def write_package(
 ) -> Path:
     """Write data.parquet, encoding.json and manifest.json; ``manifest_over`` tampers fields."""
     out.mkdir(parents=True, exist_ok=True)
+    version = str((manifest_over or {}).get("standard_version", VERSION))
+    if version not in ("1.0", "1.1"):  # a tampered version: the columns of the default one
+        version = VERSION
     frame = (
         rows
         if isinstance(rows, pd.DataFrame)
-        else pd.DataFrame(
-            rows, columns=list(RECORD_MODEL_OF_KIND[kind].model_fields) if not rows else None
-        )
+        else pd.DataFrame(rows, columns=columns(kind, version) if not rows else None)
     )
     data = out / "data.parquet"
     if data_bytes is None:
@@ -94,7 +103,7 @@ def write_package(
     )
     (out / "encoding.json").write_text(enc.model_dump_json())
     manifest: dict[str, Any] = {
-        "standard_version": "1.0",
+        "standard_version": VERSION,
         "schema_version": ENCODING_SCHEMA_VERSION,
         "kind": kind,
         "organisation": org,

@@ -50,6 +50,7 @@ REG_ROW = st.fixed_dictionaries(
         "nationality_group": _codes(NATIONALITY_GROUPS.values),
         "age_group": _codes(AGE_GROUPS.values),
         "form": _codes(FORMS.values),
+        "exploitation_year": st.one_of(st.integers(1980, TODAY.year + 2), st.none()),
         "region": _codes(REGIONS.values),
         "legal_basis": _codes(LEGAL_BASES.values),
         "tok_bsn": TOKEN,
@@ -71,6 +72,8 @@ REG_SCHEMA = pa.schema(
             if k == "registration_date"
             else pa.binary()
             if k == "bloom"
+            else pa.int64()
+            if k == "exploitation_year"
             else pa.string(),
         )
         for k in VictimRegistration.model_fields

@@ -201,3 +201,46 @@ def test_forms_from_elsewhere_and_other_hosts_are_refused(tmp_path: Path, hub: H
     local_only = TestClient(create_reporter_app(tmp_path / "rep2", hub.url))
     assert local_only.get("/").status_code == 400  # Host: testserver is not 127.0.0.1
     assert hub.requests == []
+
+
+def test_a_year_of_exploitation_column_is_mapped_checked_shown_and_stored(
+    tmp_path: Path, hub: Hub
+) -> None:
+    """Standard 1.1 through the app and the hub's upload: the year goes as a plain attribute."""
+    app = create_reporter_app(
+        tmp_path / "rep", hub.url, lang="nl", hub_client=hub.client, allowed_hosts=("testserver",)
+    )
+    client = TestClient(app)
+    token = _token(client)
+    keyfile = save_key(hub.key, tmp_path / "linkage.key")
+    client.post(
+        "/keys/linkage", data={"token": token}, files={"keyfile": ("k", keyfile.read_bytes())}
+    )
+    client.post("/keys/api", data={"token": token, "api_key": hub.api_key})
+    header = ["Dossiernummer", "Datum aanmelding", "Achternaam", "Toestemming", "Jaar uitbuiting"]
+    years: list[object] = [2023, "2025", None, 2024]  # 2025: after the registration's year
+    rows = [[f"J{i}", "01-03-2024", f"Naam{i}", "Ja", y] for i, y in enumerate(years)]
+    export = write_xlsx(tmp_path / "jaar.xlsx", header, rows)  # type: ignore[arg-type]
+    page = client.post(
+        "/jobs", data={"token": token}, files={"export": ("jaar.xlsx", export.read_bytes())}
+    )
+    assert "Jaar van uitbuiting" in page.text
+    form = _form_from_page(page.text)
+    assert form["col:exploitation_year"] == "Jaar uitbuiting"
+    form.update(
+        {"token": token, "organisation": "police-nl", "reporter_type": "police"},
+        **{"const:form": "labour"},
+    )
+    check = client.post(f"/jobs/{page.url.path.split('/')[2]}/mapping", data=form)
+    job = check.url.path.split("/")[2]
+    problems = re.findall(r'<tr><td class="num">(\d+)</td><td>([^<]+)</td>', check.text)
+    assert problems == [("3", "Jaar uitbuiting")]  # D1's year, by their row and column
+    assert "jaar na het jaar van de registratiedatum" in check.text and "2025" not in check.text
+    preview = client.get(f"/jobs/{job}/preview")
+    assert "exploitation_year" in preview.text and "geen identificatie" in preview.text
+    sent = client.post(f"/jobs/{job}/submit", data={"token": token})
+    assert "4 rows stored" in sent.text or "4 rijen" in sent.text
+    t = Registration.__table__
+    with hub.env.store.engine.connect() as conn:
+        stored = dict(conn.execute(select(t.c.record_id, t.c.exploitation_year)).all())
+    assert stored == {"J0": 2023, "J1": None, "J2": None, "J3": 2024}

@@ -17,6 +17,7 @@ from zichtbaar.standard.codes import (
     NATIONALITY_GROUPS,
     REGIONS,
     REPORTER_TYPES,
+    STANDARD_VERSION,
     age_group,
     minor_adult,
 )
@@ -130,4 +131,4 @@ def test_cli_writes_schema(tmp_path) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "schema.json"
     result = CliRunner().invoke(app, ["standard", "schema", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert json.loads(out.read_text())["version"] == "1.0"
+    assert json.loads(out.read_text())["version"] == STANDARD_VERSION == "1.1"

@@ -12,8 +12,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from tests.intake.factory import columns as package_columns
 from tests.intake.factory import write_package
-from zichtbaar.standard.models import RECORD_MODEL_OF_KIND
 
 
 def parquet_bomb(rows: int = 16_384, value_bytes: int = 512 * 1024) -> bytes:
@@ -21,7 +21,7 @@ def parquet_bomb(rows: int = 16_384, value_bytes: int = 512 * 1024) -> bytes:
     a dictionary page and a run-length index, a few hundred bytes zstd-compressed, that decode
     to ``rows * value_bytes`` (8 GiB by default). Every other column is empty."""
     columns: dict[str, pa.Array] = {}
-    for name in RECORD_MODEL_OF_KIND["registrations"].model_fields:
+    for name in package_columns("registrations"):
         kind = pa.date32() if name.endswith("_date") else pa.binary() if "bloom" in name else None
         columns[name] = pa.nulls(rows, kind or pa.string())
     value = pa.array(["x" * value_bytes], pa.string())

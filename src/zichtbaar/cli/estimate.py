@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -63,6 +64,115 @@ def _load(path: Path, lists: str | None, covariates: list[str]) -> PatternTable:
     )
 
 
+def _run_table(
+    histories: pd.DataFrame, covariates: list[str], conds: list[tuple[str, str]]
+) -> PatternTable:
+    """A run's (or a linkage draw's) capture histories as a pattern table: lists = reporter
+    groups (``estimate/yearly.py``), filtered by ``--where``."""
+    from zichtbaar.estimate.patterns import patterns_from_histories
+    from zichtbaar.estimate.yearly import group_histories
+
+    grouped, names = group_histories(histories)
+    if len(names) < 2:
+        raise EstimationError(
+            "fewer than two reporter groups registered anyone: nothing to estimate"
+        )
+    table = patterns_from_histories(grouped, names, covariates)
+    for col, val in conds:
+        if col not in table.strata:
+            raise EstimationError(f"no covariate column '{col}' for --where")
+        match = [v for v in set(table.strata[col]) if str(v) == val]
+        table = table.stratum(**{col: match[0] if match else val})
+    return table
+
+
+def _run_histories(run: str, runs: Path | None) -> pd.DataFrame:
+    from zichtbaar.config import get_settings
+    from zichtbaar.link.draws import run_histories
+    from zichtbaar.link.run import latest_run
+
+    runs_dir = runs or get_settings().runs_dir
+    run_id = latest_run(runs_dir) if run == "latest" else run
+    return run_histories(runs_dir / run_id)
+
+
+def _calibration(name: str) -> object:
+    from zichtbaar.link.calibration import IDENTITY, CalibrationMap, default_map
+
+    if name == "identity":
+        return IDENTITY
+    if name == "isotonic":
+        return default_map()
+    return CalibrationMap.load(Path(name))
+
+
+def _linkage_draws(
+    run: str,
+    runs: Path | None,
+    m: int,
+    seed: int,
+    calibration: str,
+    strata_cols: list[str],
+    conds: list[tuple[str, str]],
+    one: Callable[[PatternTable], list[Any]],
+) -> tuple[object, str]:
+    """Estimate every linkage draw of the run and combine them (``estimate/linkage_mi.py``)."""
+    from zichtbaar.config import get_settings
+    from zichtbaar.estimate.linkage_mi import combine
+    from zichtbaar.link.draws import draw_histories
+    from zichtbaar.link.run import latest_run
+
+    runs_dir = runs or get_settings().runs_dir
+    run_id = latest_run(runs_dir) if run == "latest" else run
+    covs = list(dict.fromkeys([*strata_cols, *(c for c, _ in conds)]))
+    by: dict[str, list[Any]] = {}
+    cal = _calibration(calibration)
+    for histories in draw_histories(runs_dir / run_id, m, seed, cal):  # type: ignore[arg-type]
+        for e in one(_run_table(histories, covs, conds)):
+            by.setdefault(json.dumps(e.stratum, sort_keys=True, default=str), []).append(e)
+    results = [combine(v) for _, v in sorted(by.items())]
+    payload = {
+        "linkage_draws": m,
+        "seed": seed,
+        "calibration": calibration,
+        "strata": strata_cols,
+        "filter": dict(conds),
+        "estimates": [r.to_dict() for r in results],
+    }
+    return payload, "\n\n".join(r.summary() for r in results)
+
+
+def _one_per_draw(
+    method: str, strata_cols: list[str], kwargs: dict[str, Any], opts: dict[str, int]
+) -> Callable[[PatternTable], list[Any]]:
+    """What is estimated on each linkage draw's table: the same as without draws."""
+    from zichtbaar.estimate import estimate, estimate_strata
+    from zichtbaar.estimate.bayes import estimate_bayes
+    from zichtbaar.estimate.patterns import make_table
+    from zichtbaar.estimate.posterior import posterior_strata
+
+    def one(table: PatternTable) -> list[Any]:
+        if method in BAYES:
+            if kwargs["model"] or kwargs["bootstrap"]:
+                raise EstimationError(f"--method {method}: --model and --bootstrap do not apply")
+            if strata_cols:
+                return posterior_strata(
+                    table, strata_cols, lambda t: estimate_bayes(t, method, **opts)
+                )
+            pooled = table.pooled()
+            return [
+                estimate_bayes(
+                    make_table(table.lists, pooled.patterns, pooled.counts), method, **opts
+                )
+            ]
+        if strata_cols:
+            return estimate_strata(table, strata_cols, **kwargs)
+        pooled = table.pooled()
+        return [estimate(make_table(table.lists, pooled.patterns, pooled.counts), **kwargs)]
+
+    return one
+
+
 def _bayes(
     table: PatternTable,
     method: str,
@@ -90,8 +200,27 @@ def _bayes(
 
 
 def estimate_cmd(
-    input: Path = typer.Option(
-        ..., "--input", "-i", help="Pattern CSV (0/1 list columns + count)."
+    input: Path | None = typer.Option(
+        None, "--input", "-i", help="Pattern CSV (0/1 list columns + count)."
+    ),
+    run: str | None = typer.Option(
+        None,
+        "--run",
+        help="A linkage run's capture histories instead of --input ('latest': the newest run); "
+        "lists = reporter groups. / De vangstgeschiedenissen van een koppelrun.",
+    ),
+    runs: Path | None = typer.Option(None, "--runs", help="Directory of the linkage runs."),
+    linkage_draws: int = typer.Option(
+        0,
+        "--linkage-draws",
+        help="With --run: estimate on this many draws of the linkage and combine them, so the "
+        "interval carries the linkage's uncertainty. / Trekkingen van de koppeling.",
+    ),
+    calibration: str = typer.Option(
+        "identity",
+        "--calibration",
+        help="Match probabilities for the draws: identity (splink's), isotonic (the map "
+        "fitted on the demo world), or a map file.",
     ),
     model: str | None = typer.Option(
         None, "--model", help="'main', or interaction terms like 'A:B,C:D'; selected if absent."
@@ -138,15 +267,35 @@ def estimate_cmd(
             conds.append((col.strip(), val.strip()))
         strata_cols = [s.strip() for s in strata.split(",")] if strata else []
         covs = list(dict.fromkeys([*strata_cols, *(c for c, _ in conds)]))
-        table = _load(input, lists, covs)
-        for col, val in conds:
-            if col not in table.strata:
-                raise EstimationError(f"no covariate column '{col}' for --where")
-            match = [v for v in set(table.strata[col]) if str(v) == val]
-            table = table.stratum(**{col: match[0] if match else val})
+        if (input is None) == (run is None):
+            raise EstimationError("give either --input or --run")
+        if linkage_draws and (run is None or covariate):
+            raise EstimationError("--linkage-draws needs --run and no --covariate")
         kwargs = dict(
             model=model, criterion=criterion, method=method, bootstrap=bootstrap, seed=seed
         )
+        opts: dict[str, int] = {}
+        if method == "lcmcr":
+            opts = dict(classes=classes, chains=chains, burnin=burnin, draws=draws)
+            opts.update(thin=thin, seed=seed)
+        if linkage_draws:
+            assert run is not None
+            one = _one_per_draw(method, strata_cols, kwargs, opts)
+            drawn, text = _linkage_draws(
+                run, runs, linkage_draws, seed, calibration, strata_cols, conds, one
+            )
+            typer.echo(json.dumps(drawn, ensure_ascii=False) if as_json else text)
+            return
+        if run is not None:
+            table = _run_table(_run_histories(run, runs), covs, conds)
+        else:
+            assert input is not None
+            table = _load(input, lists, covs)
+            for col, val in conds:
+                if col not in table.strata:
+                    raise EstimationError(f"no covariate column '{col}' for --where")
+                match = [v for v in set(table.strata[col]) if str(v) == val]
+                table = table.stratum(**{col: match[0] if match else val})
         payload: object
         if method in BAYES:
             if model or covariate or bootstrap:
@@ -154,15 +303,14 @@ def estimate_cmd(
                     f"--method {method} averages over its own models and gives a credible "
                     "interval: --model, --covariate and --bootstrap do not apply"
                 )
-            opts: dict[str, int] = {}
-            if method == "lcmcr":
-                opts = dict(classes=classes, chains=chains, burnin=burnin, draws=draws)
-                opts.update(thin=thin, seed=seed)
             payload, text = _bayes(table, method, strata_cols, conds, opts)
         elif covariate:
             from zichtbaar.estimate.covariates import estimate_covariate
 
-            if covariate not in covs:
+            if covariate not in covs and run is not None:
+                table = _run_table(_run_histories(run, runs), [*covs, covariate], conds)
+            elif covariate not in covs:
+                assert input is not None
                 table = _load(input, lists, [*covs, covariate])
                 for col, val in conds:
                     match = [v for v in set(table.strata[col]) if str(v) == val]

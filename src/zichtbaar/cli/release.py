@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
 import typer
 
 from zichtbaar.config import get_settings
 from zichtbaar.errors import ZichtbaarError
 from zichtbaar.types import Lang
+
+if TYPE_CHECKING:  # imported inside the commands: --help stays fast
+    import duckdb
 
 METHODS = ("suppression", "rounding", "dp")
 MODES = ("protect", "refuse", "off")
@@ -41,8 +47,14 @@ def release(
     epsilon: float | None = typer.Option(None, "--epsilon", help="DP epsilon of this release."),
     budget: float | None = typer.Option(None, "--budget", help="DP budget of the run."),
     detail: bool = typer.Option(False, "--detail", help="Add the multi-way detail tables."),
-    estimate_minors: bool = typer.Option(
-        False, "--estimate-minors", help="Add the MSE estimate of minors (domestic sexual)."
+    estimates: bool = typer.Option(
+        True,
+        "--estimates/--no-estimates",
+        help="Add the estimated hidden number per year, minors in domestic sexual exploitation "
+        "and the sensitivity table (a minute or two of CPU).",
+    ),
+    linkage_draws: int = typer.Option(
+        4, "--linkage-draws", min=0, help="Plausible linkages the intervals are computed over."
     ),
     differencing: str = typer.Option(
         "protect",
@@ -73,6 +85,8 @@ def release(
                 registry.add(d)
         con = open_run(settings.runs_dir, run_id)
         try:
+            extra = _estimates(con, year_from, year_to, settings.runs_dir / run_id,
+                               linkage_draws, min_cell) if estimates else {}  # fmt: skip
             rel = make_release(
                 con,
                 run_id,
@@ -87,7 +101,7 @@ def release(
                 rounding_base=base,
                 epsilon=epsilon,
                 privacy_budget=budget,
-                estimate_minors=estimate_minors,
+                extra=extra,
                 differencing=differencing,
                 revision_batch=revision_batch,
             )
@@ -106,6 +120,26 @@ def release(
         f"method {rel.rules['method']}, in {settings.releases_dir / rel.name}"
     )
     typer.echo(f"audit anchor (publish it with the release): {anchor}")
+
+
+def _estimates(
+    con: duckdb.DuckDBPyConnection,
+    year_from: int,
+    year_to: int,
+    run_dir: Path,
+    draws: int,
+    min_cell: int,
+) -> dict[str, Any]:
+    """The release's estimate section; a run that cannot give one still gets its tables, with
+    the reason on screen (a release without estimates is better than none)."""
+    from zichtbaar.disclosure.estimates import estimate_section
+    from zichtbaar.errors import EstimationError
+
+    try:
+        return estimate_section(con, year_from, year_to, run_dir, draws, min_cell=min_cell)
+    except EstimationError as e:
+        typer.echo(f"warning: no estimates in this release: {e}", err=True)
+        return {}
 
 
 def register(app: typer.Typer) -> None:

@@ -19,7 +19,6 @@ import pandas as pd
 
 from zichtbaar.disclosure.budget import PrivacyLedger
 from zichtbaar.disclosure.differencing import MODES, Published, suppress_across_releases
-from zichtbaar.disclosure.minors import published_minors_estimate
 from zichtbaar.disclosure.protect import METHODS, noisy_table, round_table
 from zichtbaar.disclosure.revisions import hold_medians, with_earlier_categories
 from zichtbaar.disclosure.rules import Rules
@@ -85,7 +84,6 @@ def make_release(
     epsilon: float | None = None,
     privacy_budget: float | None = None,
     time_limit: float = 30.0,
-    estimate_minors: bool = False,
     differencing: str = "protect",
     revision_batch: int | None = None,
 ) -> Release:
@@ -95,8 +93,7 @@ def make_release(
     ``min_cell`` and ``group_disclosure`` set the rules), ``rounding`` (to ``rounding_base``) or
     ``dp`` (OpenDP Laplace noise; ``epsilon`` for the whole release, split evenly over its
     tables, charged to the run's ``privacy_budget`` in the ledger before anything is computed).
-    ``estimate_minors`` adds the MSE estimate of minors in domestic sexual exploitation to
-    ``extra["minors_domestic_sexual_estimated"]`` (needs the run's capture histories).
+    The hidden-number estimates come in through ``extra`` (``disclosure.estimates``).
     ``differencing`` (suppression only): every release already in ``releases_dir`` is an
     attacker's too; ``protect`` suppresses more where differencing with one of them would
     disclose, ``refuse`` raises naming the table and the earlier release, ``off`` skips the check
@@ -213,10 +210,6 @@ def make_release(
     ]
     median_entries = _median_entries(con, year_from, year_to, min_cell, others, batch)
     extra_all = {**(extra or {}), "followup_median_days": median_entries}
-    if estimate_minors:
-        extra_all["minors_domestic_sexual_estimated"] = published_minors_estimate(
-            con, year_from, year_to, min_cell
-        )
     release = Release(
         name=name,
         run_id=run_id,

@@ -19,6 +19,7 @@ from zichtbaar.encode.mapping import Mapped, MappingProfile, Problem, apply_mapp
 from zichtbaar.encode.package import IDENTIFIER_COLUMNS, EncodeResult, encode_table, source_columns
 from zichtbaar.encode.reader import Table, read_table
 from zichtbaar.encode.rowcodec import RowIssue
+from zichtbaar.encode.years import REASONS_NL
 from zichtbaar.errors import EncodeError
 from zichtbaar.standard.codes import REPORTER_TYPES
 from zichtbaar.standard.models import PackageKind
@@ -34,6 +35,7 @@ _NL = {
     "date in the future; sent without it": "geboortedatum na de registratiedatum: verstuurd zonder",
     "impossible date; sent without it": "geboortedatum bestaat niet: verstuurd zonder",
     "year out of range; sent without it": "geboortejaar onmogelijk: verstuurd zonder",
+    **REASONS_NL,
 }
 
 

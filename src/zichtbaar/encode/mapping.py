@@ -35,6 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from zichtbaar.encode import labels, normalise
 from zichtbaar.encode.dates import DateOrder, to_iso
 from zichtbaar.encode.reader import Table
+from zichtbaar.encode.years import REASONS_NL, exploitation_year
 from zichtbaar.errors import EncodeError
 
 DATE_FIELDS = ("registration_date", "date_of_birth", "event_date")
@@ -225,7 +226,19 @@ def _map_row(
                 "rejected",
             )
         return None, problems
+    if out.get("exploitation_year") is not None and out.get("registration_date") is not None:
+        out["exploitation_year"] = _year(out, problem)
     return out, problems
+
+
+def _year(out: dict[str, str | None], problem: _Report) -> str | None:
+    """The year of exploitation judged here already, so the check step lists its problem
+    (the encoder judges it again for files in the standard's own columns)."""
+    registered = dt.date.fromisoformat(str(out["registration_date"]))
+    year, reason = exploitation_year(out["exploitation_year"], registered)
+    if reason is not None:
+        problem("exploitation_year", REASONS_NL[reason], reason, "warning")
+    return None if year is None else str(year)
 
 
 _DATE_REASON = {

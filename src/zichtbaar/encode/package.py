@@ -69,6 +69,7 @@ _ARROW_TYPE = {
     "bloom": pa.binary(),
     "bloom_address": pa.binary(),
     "year": pa.int64(),
+    "exploitation_year": pa.int64(),
     "age": pa.int64(),
 }
 

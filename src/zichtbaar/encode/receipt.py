@@ -15,7 +15,7 @@ from typing import Literal
 
 from zichtbaar.standard.package import DATA_FILE, MANIFEST_FILE
 
-FieldKind = Literal["token", "filter", "code", "record_id", "date"]
+FieldKind = Literal["token", "filter", "code", "record_id", "date", "year"]
 
 KIND_TEXT: dict[FieldKind, tuple[str, str]] = {
     "token": (
@@ -35,6 +35,10 @@ KIND_TEXT: dict[FieldKind, tuple[str, str]] = {
         "your own record id (to correct and withdraw)",
     ),
     "date": ("datum van de registratie", "date of the registration"),
+    "year": (
+        "jaar waarin de uitbuiting plaatsvond (een jaartal, geen identificatie)",
+        "year the exploitation took place (a year, not an identifier)",
+    ),
 }
 
 NOT_SENT: tuple[tuple[str, str], ...] = (
@@ -79,6 +83,8 @@ def field_kind(name: str) -> FieldKind:
         return "record_id"
     if name.endswith("_date"):
         return "date"
+    if name == "exploitation_year":
+        return "year"
     return "code"
 
 

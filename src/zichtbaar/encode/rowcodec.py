@@ -19,6 +19,7 @@ from zichtbaar.encode.identity import Identity, address, bsn_was_invalid, identi
 from zichtbaar.encode.keys import LinkageKey
 from zichtbaar.encode.repair import repair
 from zichtbaar.encode.tokens import TOKEN_COLUMNS, Tokeniser
+from zichtbaar.encode.years import exploitation_year
 from zichtbaar.errors import UnknownCodeError
 from zichtbaar.standard.codes import age_group
 from zichtbaar.standard.countries import nationality_group
@@ -91,6 +92,7 @@ class RowEncoder:
             cells = _present(raw)
             for field, reason in repair(cells, self.kind):
                 issues.append(RowIssue(row, field, reason, "warning"))
+            year = cells.pop("exploitation_year", None)  # judged below, against the date
             try:
                 src: Any = self.model.model_validate(cells)
             except ValidationError as exc:
@@ -102,6 +104,8 @@ class RowEncoder:
                     RowIssue(row, self.date_column, "date lies in the future", "rejected")
                 )
                 continue
+            if year is not None:
+                src = self._with_year(src, year, row, issues)
             try:
                 person = self._identity(src, src.date_of_birth, event_date)
             except normalise.DateOfBirthError as exc:
@@ -121,6 +125,14 @@ class RowEncoder:
             for (src, person), bloom, home in zip(kept, blooms, homes, strict=True)
         ]
         return rows, issues
+
+    @staticmethod
+    def _with_year(src: Any, raw: str, row: int, issues: list[RowIssue]) -> Any:
+        """``src`` with its exploitation year, or without it and a warning (``years.py``)."""
+        year, reason = exploitation_year(raw, src.registration_date)
+        if reason is not None:
+            issues.append(RowIssue(row, "exploitation_year", reason, "warning"))
+        return src.model_copy(update={"exploitation_year": year})
 
     @staticmethod
     def _identity(src: Any, dob: str | None, event_date: dt.date) -> Identity:

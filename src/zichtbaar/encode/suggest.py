@@ -172,6 +172,18 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "aard uitbuiting",
         "form",
     ),
+    "exploitation_year": (
+        "jaar uitbuiting",
+        "jaar van uitbuiting",
+        "uitbuitingsjaar",
+        "jaar uitbuiting begon",
+        "jaar begin uitbuiting",
+        "pleegjaar",
+        "exploitation year",
+        "year of exploitation",
+        "year exploited",
+        "year exploitation began",
+    ),
     "region": ("regio", "politie eenheid", "politieregio", "eenheid", "region", "police region"),
     "legal_basis": (
         "grondslag",
@@ -185,11 +197,14 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "consent given",
     ),
 }
+HEADER_ONLY = frozenset({"exploitation_year"})
+"""Fields suggested only by their header: four-digit years alone could be any year (of birth)."""
 PARTICLE_HEADERS = ("tussenvoegsel", "tussenv", "voorvoegsel", "voorvoegsels", "prefix")
 
 _POSTCODE = re.compile(r"^[1-9][0-9]{3} ?[A-Za-z]{2}$")
 _HOUSE = re.compile(r"^[0-9]{1,5} ?[A-Za-z]{0,2}([ -][0-9A-Za-z]{1,4})?$")
 _DIGITS = re.compile(r"[\s.-]")
+_YEAR = re.compile(r"[0-9]{4}")
 
 
 @dataclass
@@ -232,6 +247,10 @@ def content_score(values: list[str], target: str, today: dt.date) -> float:
     if target == "bsn":
         digits = [_DIGITS.sub("", v) for v in values]
         return _share(d.isdigit() and len(d) in (8, 9) and bsn_is_valid(d.zfill(9)) for d in digits)
+    if target == "exploitation_year":
+        return _share(
+            bool(_YEAR.fullmatch(v.strip())) and 1990 <= int(v) <= today.year for v in values
+        )
     if target == "postcode":
         return _share(bool(_POSTCODE.match(v.strip())) for v in values)
     if target == "house_number":
@@ -279,7 +298,8 @@ def suggest(table: Table, fields: tuple[str, ...], today: dt.date | None = None)
                 continue
             head = header_score(col, target)
             body = content_score(sample[col], target, today)
-            score = 0.75 * head + 0.25 * body if head else (0.55 * body if body > 0.9 else 0.0)
+            alone = body > 0.9 and target not in HEADER_ONLY
+            score = 0.75 * head + 0.25 * body if head else (0.55 * body if alone else 0.0)
             if head and body == 0 and target in DATE_FIELDS and sample[col]:
                 score *= 0.5  # a "datum" column that holds no dates
             if score >= THRESHOLD:

@@ -35,6 +35,7 @@ class CovariateEstimate:
     deviance: float
     df: int
     warnings: list[str]
+    total_ci: tuple[float, float] | None = None  # percentile interval of the replicates' sums
 
     @property
     def total(self) -> float:
@@ -59,6 +60,7 @@ class CovariateEstimate:
                 )
             ],
             "total": round(self.total, 3),
+            "total_ci": None if self.total_ci is None else [round(v, 3) for v in self.total_ci],
             "deviance": round(self.deviance, 3),
             "df": self.df,
             "warnings": self.warnings,
@@ -120,6 +122,7 @@ def estimate_covariate(
     observed = [round(float(v.sum())) for v in ys]
     est = [ob + float(np.exp(g.beta[i])) for ob, i in zip(observed, intercepts, strict=True)]
     ci = None
+    total_ci = None
     if bootstrap > 0:
         rng = np.random.default_rng(seed)
         reps = np.empty((bootstrap, len(levels)))
@@ -130,6 +133,8 @@ def estimate_covariate(
             reps[b] = n_b + np.exp(gb.beta[intercepts])
         lo, hi = np.quantile(reps, [0.025, 0.975], axis=0)
         ci = [(float(a), float(b)) for a, b in zip(lo, hi, strict=True)]
+        t_lo, t_hi = np.quantile(reps.sum(axis=1), [0.025, 0.975])
+        total_ci = (float(t_lo), float(t_hi))
     return CovariateEstimate(
         covariate,
         [str(lv[0]) for lv in levels],
@@ -140,4 +145,5 @@ def estimate_covariate(
         g.deviance,
         len(y) - xm.shape[1],
         warnings,
+        total_ci,
     )

@@ -43,6 +43,9 @@ class Posterior:
     models: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     stratum: dict[str, Any] = field(default_factory=dict)
+    # draws of the total (MCMC draws, or a sample from the grid posterior): what strata sums and
+    # pooling over linkage draws need; not serialised
+    samples: FloatArray | None = field(default=None, repr=False, compare=False)
 
     @property
     def estimate(self) -> float:
@@ -119,8 +122,12 @@ def from_draws(method: str, table: PatternTable, totals: FloatArray, **extra: An
         table.observed,
         {p: float(v) for p, v in zip(PROBS, qs, strict=True)},
         float(np.mean(totals)),
+        samples=totals,
         **extra,
     )
+
+
+GRID_SAMPLES = 10_000  # draws taken from a grid posterior: as many as LCMCR's default run keeps
 
 
 def from_grid(
@@ -128,12 +135,17 @@ def from_grid(
 ) -> Posterior:
     """A posterior given as masses on sorted grid points (quantiles linear between them)."""
     qs = grid_quantiles(totals, mass, np.array(PROBS))
+    # inverse-CDF sample at stratified uniforms: deterministic, and its quantiles follow the grid's
+    cdf = np.cumsum(mass) / np.sum(mass)
+    u = (np.arange(GRID_SAMPLES) + 0.5) / GRID_SAMPLES
+    sample = np.interp(u, cdf, totals)
     return Posterior(
         method,
         table.lists,
         table.observed,
         {p: float(v) for p, v in zip(PROBS, qs, strict=True)},
         float(np.sum(totals * mass) / np.sum(mass)),
+        samples=sample,
         **extra,
     )
 

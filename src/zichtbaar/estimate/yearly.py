@@ -99,9 +99,13 @@ def coverage(published: Iterable[Mapping[str, Any]], truth: Mapping[int, int]) -
     published estimate or without a true total are left out of the count.
     """
     years = []
+    refused = 0
     for pub in published:
         year = pub.get("year")
         if year is None or int(year) not in truth:
+            continue
+        if pub.get("total") is None:  # the lists could not support a figure that year
+            refused += 1
             continue
         true = int(truth[int(year)])
         years.append(
@@ -118,5 +122,6 @@ def coverage(published: Iterable[Mapping[str, Any]], truth: Mapping[int, int]) -
         "years": years,
         "covered": sum(y["covered"] for y in years),
         "total": len(years),
+        "refused": refused,
         "level": 0.95,
     }

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any, cast
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import Connection, Table, insert, select, update
@@ -25,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from zichtbaar.errors import IntakeError, PackageError, ZichtbaarError
+from zichtbaar.intake.fingerprint import content_hashes
 from zichtbaar.intake.package import DEFAULT_MAX_BYTES, LoadedPackage, load_package
 from zichtbaar.intake.rows import RowProblem, check_rows
 from zichtbaar.standard.package import EncodingSchema
@@ -166,39 +166,6 @@ def _encrypt_column(store: Store, name: str, arr: pa.Array) -> list[bytes | None
     return [None if v is None else table[v] for v in arr.to_pylist()]
 
 
-def _fingerprint_part(arr: pa.Array) -> pd.Series:
-    """A column in a form pandas hashes fast (dates as ints, fixed-size bytes as uint64 words)."""
-    if pa.types.is_date(arr.type):
-        return pd.Series(arr.cast(pa.int32()).to_numpy(zero_copy_only=False))
-    if pa.types.is_binary(arr.type):
-        lengths = pc.binary_length(arr)
-        width = pc.max(lengths).as_py()
-        if arr.null_count == 0 and width and width % 8 == 0 and pc.min(lengths).as_py() == width:
-            words = (
-                np.frombuffer(arr.buffers()[2], dtype=np.uint8)[
-                    arr.offset * width : (arr.offset + len(arr)) * width
-                ]
-                .view(np.uint64)
-                .reshape(len(arr), width // 8)
-            )
-            return pd.Series(_combine(words))
-        return pd.Series([None if b is None else b.hex() for b in arr.to_pylist()], dtype=object)
-    return pd.Series(arr.to_pandas())
-
-
-def _combine(words: np.ndarray) -> np.ndarray:
-    # Position-aware mix of the 64-bit words of each row (collisions only matter as "unchanged").
-    frame = pd.DataFrame(words)
-    return pd.util.hash_pandas_object(frame, index=False).to_numpy()
-
-
-def _content_hashes(store: Store, columns: dict[str, pa.Array]) -> list[str]:
-    """Keyed 64-bit fingerprint per row (SipHash keyed by the hub), to spot unchanged rows."""
-    frame = pd.DataFrame({name: _fingerprint_part(arr) for name, arr in columns.items()})
-    digest = pd.util.hash_pandas_object(frame, index=False, hash_key=store.cipher.fingerprint_key)
-    return [f"{h:016x}" for h in digest.to_numpy()]
-
-
 def _bulk_insert(
     conn: Connection, table: Any, names: list[str], rows: list[tuple[Any, ...]]
 ) -> None:
@@ -290,7 +257,7 @@ def _ingest(
             good = np.flatnonzero(~bad)
             good_idx = pa.array(good, pa.int64())
             taken = {name: arr.take(good_idx) for name, arr in checked.columns.items()}
-            hashes = _content_hashes(store, taken) if len(good) else []
+            hashes = content_hashes(store.cipher.fingerprint_key, taken) if len(good) else []
             sqlite = conn.dialect.name == "sqlite"
             data: dict[str, list[Any]] = {}
             for name, arr in taken.items():

@@ -22,7 +22,7 @@ from zichtbaar.intake.parquet_limits import (
     read_bounded,
 )
 from zichtbaar.standard.codes import STANDARD_VERSION
-from zichtbaar.standard.models import RECORD_MODEL_OF_KIND
+from zichtbaar.standard.models import RECORD_MODEL_OF_KIND, fields_of_version
 from zichtbaar.standard.package import (
     DATA_FILE,
     ENCODING_FILE,
@@ -36,7 +36,8 @@ from zichtbaar.standard.package import (
 DEFAULT_MAX_BYTES = 2 * 1024**3
 """Refuse data files above 2 GiB unless the caller allows more (about 10M encoded rows)."""
 
-SUPPORTED_STANDARD_VERSIONS = frozenset({STANDARD_VERSION})
+SUPPORTED_STANDARD_VERSIONS = frozenset({"1.0", STANDARD_VERSION})
+"""Minor versions only add optional fields: an older package is read with them empty."""
 SUPPORTED_SCHEMA_VERSIONS = frozenset({ENCODING_SCHEMA_VERSION})
 MANIFEST_MAX_BYTES = 64 * 1024
 
@@ -132,7 +133,7 @@ def load_package(
     if sha != manifest.sha256:
         raise PackageError("the SHA-256 of data.parquet does not match the manifest")
     parquet, names = inspect_parquet(data, manifest.row_count)
-    expected = set(RECORD_MODEL_OF_KIND[manifest.kind].model_fields)
+    expected = set(fields_of_version(manifest.kind, manifest.standard_version))
     present = set(names)
     missing, extra = sorted(expected - present), sorted(present - expected)
     if missing or extra:
@@ -144,5 +145,13 @@ def load_package(
         raise PackageError(
             f"the columns of data.parquet do not match kind '{manifest.kind}' ({'; '.join(detail)})"
         )
-    table = read_bounded(data, parquet, max_decoded_bytes)
+    table = _with_later_fields(read_bounded(data, parquet, max_decoded_bytes), manifest.kind)
     return LoadedPackage(manifest=manifest, encoding=encoding, table=table, sha256=sha)
+
+
+def _with_later_fields(table: pa.Table, kind: str) -> pa.Table:
+    """A package of an earlier minor version, with the fields added since as empty columns."""
+    for name in RECORD_MODEL_OF_KIND[kind].model_fields:
+        if name not in table.column_names:
+            table = table.append_column(name, pa.nulls(table.num_rows))
+    return table

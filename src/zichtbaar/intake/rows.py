@@ -19,6 +19,7 @@ from pydantic_core import PydanticUndefined
 
 from zichtbaar.standard.countries import NATIONALITY_GROUP_OF
 from zichtbaar.standard.models import (
+    EXPLOITATION_YEAR_MIN,
     FILTER_COLUMNS,
     RECORD_MODEL_OF_KIND,
     TOKEN_PATTERN,
@@ -29,7 +30,11 @@ CODE_LIST_OF_FIELD = code_list_of_field()
 """Which code list guards which coded field, read from the record models."""
 DATE_FIELDS = frozenset({"registration_date", "event_date"})
 """Dates that may not lie in the future (for events the hub is stricter than the model)."""
-INT_RANGES: dict[str, tuple[int, int]] = {"year": (1990, 2100), "age": (12, 100)}
+INT_RANGES: dict[str, tuple[int, int]] = {
+    "year": (1990, 2100),
+    "age": (12, 100),
+    "exploitation_year": (EXPLOITATION_YEAR_MIN, 2100),
+}
 ID_FIELDS = frozenset({"record_id", "case_id"})
 ID_MAX = 64
 INVISIBLE = r"[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\x{FE00}-\x{FE0F}\x{180E}]"
@@ -223,4 +228,14 @@ def check_rows(
         elif default is not None:
             arr = pc.fill_null(arr, pa.scalar(default, arr.type))
         columns[name] = arr
+    if "exploitation_year" in columns:
+        _check_exploitation_year(columns, c)
     return Checked(columns=columns, bad=c.bad, problems=c.rows())
+
+
+def _check_exploitation_year(columns: dict[str, pa.Array], c: _Collector) -> None:
+    """The model's rule across two fields: exploitation comes before or in the registration's
+    year, never after (an invalid date was flagged already and is not judged again)."""
+    registered = pc.year(columns["registration_date"])
+    after = pc.greater(columns["exploitation_year"], registered)
+    c.flag(_mask(after), "exploitation_year", "lies after the year of the registration date")

@@ -67,6 +67,9 @@ def _frame(
     for col in ("registration_date", "event_date"):
         if col in frame.columns:
             frame[col] = pd.to_datetime(frame[col]).dt.date
+    if "exploitation_year" in frame.columns:
+        # an integer column even when every row leaves it empty (standard 1.1)
+        frame["exploitation_year"] = frame["exploitation_year"].astype("Int64")
     return frame
 
 

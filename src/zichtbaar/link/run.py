@@ -27,6 +27,7 @@ from zichtbaar.errors import LinkError
 from zichtbaar.link.clusters import carry_over_ids, cluster_ids
 from zichtbaar.link.dialect import DUCKDB
 from zichtbaar.link.event_dates import EVENT_GAP_COLUMNS, score_event_pairs
+from zichtbaar.link.histories import create_capture_histories, scored_pairs
 from zichtbaar.link.model import (
     COMPARED_COLUMNS,
     ENCODED_COLUMNS,
@@ -39,8 +40,8 @@ from zichtbaar.link.model import (
     prepare_records,
     train_and_predict,
 )
+from zichtbaar.link.persons import add_missing_attributes, create_persons
 from zichtbaar.link.quality import write_quality
-from zichtbaar.standard.codes import REPORTER_TYPES
 from zichtbaar.standard.models import FILTER_COLUMNS
 from zichtbaar.types import RunId
 
@@ -219,7 +220,8 @@ def _persist(con: duckdb.DuckDBPyConnection, db: Path) -> None:
 
 def _load(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> None:
     """Table ``name`` from a snapshot file; encoded columns it lacks (a snapshot written before
-    schema 3.2 has no address) are added empty, so older snapshots still link."""
+    schema 3.2 has no address) and attributes it lacks (before standard 1.1 no exploitation year)
+    are added empty, so older snapshots still link."""
     if not path.exists():
         return
     con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet(?)", [str(path)])
@@ -230,6 +232,8 @@ def _load(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> None:
         if column not in present:
             kind = "BLOB" if column in FILTER_COLUMNS else "VARCHAR"
             con.execute(f"ALTER TABLE {name} ADD COLUMN {column} {kind}")
+    if name == "registrations":
+        add_missing_attributes(con, name)  # before standard 1.1: no exploitation year
 
 
 def _link(
@@ -293,24 +297,11 @@ def _link(
         con, f"SELECT count(*) FROM dedupe_predictions WHERE match_probability >= {model.threshold}"
     )
     ids = _ids(con, "SELECT registration_id FROM registrations ORDER BY registration_id")
-    # Equal scores (one registration resembling two people equally, typically one without
-    # names) merge first where the registration dates lie closest: one victim's reporters
-    # register them within weeks, a look-alike is another victim registered at another time.
-    scored = con.execute(
-        f"""
-        SELECT p.id_l, p.id_r, p.match_probability,
-               coalesce({DUCKDB.days_apart("a.registration_date", "b.registration_date")}, 1e9)
-        FROM dedupe_predictions p
-        JOIN registrations a ON a.registration_id = p.id_l
-        JOIN registrations b ON b.registration_id = p.id_r
-        WHERE p.match_probability >= ?
-        """,
-        [model.threshold],
-    ).fetchall()
-    pairs = [(str(a), str(b)) for a, b, _, _ in scored]
+    scored = scored_pairs(con, model.threshold)
+    pairs = scored.pairs
     # strongest evidence merges first; a previous run's persons (below) before anything else
-    weights = [float(p) for _, _, p, _ in scored]
-    gaps = [float(g) for _, _, _, g in scored]
+    weights = scored.probabilities
+    gaps = scored.gaps
     if previous_model is not None:
         # incremental: previous persons stay together; only new edges can merge them
         present = set(ids)
@@ -323,7 +314,7 @@ def _link(
                     weights.append(2.0)
                     gaps.append(0.0)
     prior = float(trained.linker.misc.save_model_to_json()["probability_two_random_records_match"])
-    conflicts = _conflicts(con, ids, pairs, model, prior)
+    conflicts = cannot_link_pairs(con, ids, pairs, model, prior)
     mapping = cluster_ids(ids, pairs, weights=weights, conflicts=conflicts, tiebreak=gaps)
     mapping, changes = carry_over_ids(mapping, previous) if previous else (mapping, [])
     con.execute(
@@ -338,39 +329,8 @@ def _link(
 
     deduped = time.perf_counter()
 
-    # 2. persons: attributes from the first registration, modes where reporters disagree
-    con.execute(
-        """
-        CREATE TABLE persons AS
-        WITH r AS (
-            SELECT rp.person_id, g.*
-            FROM registrations g JOIN registration_person rp USING (registration_id)
-        ),
-        firsts AS (
-            SELECT person_id,
-                   arg_min(form, registration_date) AS form,
-                   arg_min(age_group, registration_date) AS age_group,
-                   arg_min(region, registration_date) AS region
-            FROM r GROUP BY person_id
-        )
-        SELECT r.person_id,
-               min(registration_date) AS first_date,
-               year(min(registration_date))::INTEGER AS year,
-               any_value(f.form) AS form,
-               any_value(f.age_group) AS age_group,
-               CASE WHEN any_value(f.age_group) IN ('0-11', '12-17') THEN 'minor'
-                    WHEN any_value(f.age_group) = 'unknown' THEN 'unknown' ELSE 'adult' END
-                 AS minor_adult,
-               mode(gender) AS gender,
-               mode(nationality_group) AS nationality_group,
-               any_value(f.region) AS region,
-               count(*)::INTEGER AS n_registrations,
-               count(DISTINCT org)::INTEGER AS n_orgs,
-               bool_and(legal_basis = 'none') AS statistics_only
-        FROM r JOIN firsts f USING (person_id)
-        GROUP BY r.person_id
-        """
-    )
+    # 2. persons: attributes from the first registration, the year of exploitation
+    create_persons(con)
 
     # 3. link persons to registers: only through registrations that have a legal basis
     registers_started = time.perf_counter()
@@ -449,27 +409,7 @@ def _link(
     registers_done = time.perf_counter()
 
     # 4. capture histories: which reporter types and organisations registered each person
-    flags = ",\n".join(
-        f"max(CASE WHEN g.reporter_type = '{c.code}' THEN 1 ELSE 0 END)::INTEGER AS rt_{c.code}"
-        for c in REPORTER_TYPES
-    )
-    orgs = _ids(con, "SELECT DISTINCT org FROM registrations ORDER BY org")
-    org_flags = ",\n".join(
-        f"max(CASE WHEN g.org = '{o}' THEN 1 ELSE 0 END)::INTEGER AS \"org_{o}\"" for o in orgs
-    )
-    con.execute(
-        f"""
-        CREATE TABLE capture_histories AS
-        SELECT p.person_id, p.year, p.form, p.age_group, p.minor_adult, p.gender,
-               p.nationality_group, p.region, p.statistics_only,
-               {flags}{"," if org_flags else ""}
-               {org_flags}
-        FROM persons p
-        JOIN registration_person rp USING (person_id)
-        JOIN registrations g USING (registration_id)
-        GROUP BY ALL
-        """
-    )
+    create_capture_histories(con)
 
     write_quality(con, trained.linker, model, run_dir)
 
@@ -517,7 +457,7 @@ def _event_conflicts(
     registration of that person (``contradicts``, the rule of the clustering's cannot-link):
     a look-alike (same name and place, no date; or same date and place, a name only half
     alike) of a victim whose other registration does not bear it out. The clustering refuses
-    such a person (``_conflicts``); so does the attachment. Every candidate event is scored
+    such a person (``cannot_link_pairs``); so does the attachment. Every candidate event is scored
     against every eligible registration of each candidate person, blocked or not (demo world,
     with the cannot-link and tie-break changes of the same day: 91 -> 72 false attachments,
     one more right one; docs/linkage.md).
@@ -588,7 +528,7 @@ def contradicts(
     )
 
 
-def _conflicts(
+def cannot_link_pairs(
     con: duckdb.DuckDBPyConnection,
     ids: list[str],
     pairs: list[tuple[str, str]],

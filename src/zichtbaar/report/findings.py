@@ -35,6 +35,7 @@ class Estimate:
     model: str
     lists: list[str]
     diagnostics: dict[str, Any]
+    year: int | None = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ def estimate_of(release: Release) -> Estimate | None:
         model=str(raw.get("model", "")),
         lists=[str(x) for x in raw.get("lists", [])],
         diagnostics=dict(raw.get("diagnostics", {})),
+        year=int(raw["year"]) if raw.get("year") is not None else None,
     )
 
 
@@ -137,6 +139,7 @@ def findings(release: Release, lang: Lang | str) -> list[str]:
             t(
                 "summary_estimate",
                 lang,
+                year=est.year if est.year is not None else getattr(release, "year_to", ""),
                 total=fmt_int(est.total, lang),
                 lower=fmt_int(est.lower, lang),
                 upper=fmt_int(est.upper, lang),
@@ -148,7 +151,11 @@ def findings(release: Release, lang: Lang | str) -> list[str]:
     if est is not None and isinstance(val, dict) and val.get("total"):
         level = fmt_pct(100 * float(val.get("level", 0.95)), lang, signed=False)
         covered, n_years = int(val["covered"]), int(val["total"])
-        out.append(t("summary_validation", lang, level=level, covered=covered, years=n_years))
+        refused = int(val.get("refused", 0))
+        out.append(
+            t("summary_validation", lang, level=level, covered=covered, years=n_years,
+              refused=refused)
+        )  # fmt: skip
     for f in followups_of(release):
         share = fmt_pct(100 * f.share, lang, signed=False, digits=1)
         out.append(t("summary_followup", lang, label=f.label(lang), share=share))

@@ -12,6 +12,7 @@ import jinja2
 from zichtbaar.disclosure.release import Release, ReleasedTable
 from zichtbaar.errors import ReportError
 from zichtbaar.report.charts import empty_svg, stacked_bars, to_svg
+from zichtbaar.report.estimate_chapter import chapter_context as estimate_chapter
 from zichtbaar.report.findings import (
     estimate_of,
     findings,
@@ -156,6 +157,7 @@ def report_context(release: Release, lang: Lang | str) -> dict[str, Any]:
         "findings": findings(release, lang),
         "chapters": chapters,
         "estimate": est,
+        "estimates": estimate_chapter(release.extra, lang),
         "estimate_level": fmt_pct(100 * est.level, lang, signed=False) if est else "",
         "followups": [
             (f.label(lang), fmt_pct(100 * f.share, lang, signed=False, digits=1))

@@ -32,20 +32,20 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "In {year}, {share} of the registered presumed victims were minors ({minors} of {total}).",
     },
     "summary_estimate": {
-        "nl": "Het geschatte totale aantal slachtoffers, geregistreerd en niet geregistreerd, is {total} ({level} betrouwbaarheidsinterval {lower} tot {upper}); {observed} daarvan zijn geregistreerd.",
-        "en": "The estimated total number of victims, registered and unregistered, is {total} ({level} confidence interval {lower} to {upper}); {observed} of them are registered.",
+        "nl": "Het geschatte totale aantal slachtoffers in {year}, geregistreerd en niet geregistreerd, is {total} ({level}-interval {lower} tot {upper}); {observed} daarvan zijn geregistreerd.",
+        "en": "The estimated total number of victims in {year}, registered and unregistered, is {total} ({level} interval {lower} to {upper}); {observed} of them are registered.",
     },
     "summary_validation": {
-        "nl": "Validatie (alleen synthetische gegevens): het {level} betrouwbaarheidsinterval bevat het bekende ware aantal slachtoffers in {covered} van de {years} jaren.",
-        "en": "Validation (synthetic data only): the {level} confidence interval contains the known true number of victims in {covered} of {years} years.",
+        "nl": "Validatie (alleen synthetische gegevens): het {level}-interval bevat het bekende ware aantal slachtoffers in {covered} van de {years} jaren met een schatting; in {refused} jaren gaf zichtbaar geen schatting omdat de lijsten die niet konden dragen.",
+        "en": "Validation (synthetic data only): the {level} interval contains the known true number of victims in {covered} of {years} years with an estimate; in {refused} years zichtbaar gave no estimate because the lists could not support one.",
     },
     "summary_followup": {
         "nl": "{label}: {share}.",
         "en": "{label}: {share}.",
     },
     "summary_persons": {
-        "nl": "Iedere persoon telt één keer, in het jaar van de eerste melding door welke melder ook: meldingen van verschillende organisaties over dezelfde persoon zijn gekoppeld zonder namen te zien.",
-        "en": "Each person counts once, in the year of the first report by any reporter: reports from different organisations about the same person are linked without seeing names.",
+        "nl": "Iedere persoon telt één keer, in het jaar van de uitbuiting zoals een melder die opgaf, en anders in het jaar van de eerste melding: meldingen van verschillende organisaties over dezelfde persoon zijn gekoppeld zonder namen te zien.",
+        "en": "Each person counts once, in the year of exploitation as a reporter gave it, otherwise in the year of the first report: reports from different organisations about the same person are linked without seeing names.",
     },
     "chapter_estimate": {
         "nl": "Geschat totaal aantal slachtoffers",
@@ -85,8 +85,8 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "methods_estimate_title": {"nl": "Schatting", "en": "Estimation"},
     "methods_estimate": {
-        "nl": "Het verborgen aantal is geschat met een log-lineair model op de overlap tussen {n_lists} lijsten (meervoudige vangst-hervangst); gekozen model: {model}.",
-        "en": "The hidden number was estimated with a log-linear model of the overlap between {n_lists} lists (multiple systems estimation); selected model: {model}.",
+        "nl": "Het verborgen aantal is geschat uit de overlap tussen {n_lists} lijsten (meervoudige vangst-hervangst), met: {model}. Deze methode is gekozen met een simulatiestudie op gegevens met een bekend antwoord: van de methoden waarvan het interval het ware aantal zo vaak bevat als het belooft, geeft zij het smalste interval. Het interval draagt ook de onzekerheid van de koppeling: het is berekend over meerdere aannemelijke koppelingen, elk getrokken uit de koppelkansen. Een jaar waarin een grote groep (minderjarigen of volwassenen) minder dan vijftien keer door twee of meer lijsten samen is geregistreerd, krijgt geen schatting: dan kan geen model zeggen hoeveel van die groep gemist zijn.",
+        "en": "The hidden number was estimated from the overlap between {n_lists} lists (multiple systems estimation), with: {model}. This method was chosen by a simulation study on data with a known answer: of the methods whose interval contains the true number as often as it promises, it gives the narrowest. The interval also carries the uncertainty of the linkage: it is computed over several plausible linkages, each drawn from the match probabilities. A year in which a large group (minors or adults) was registered by two or more lists together fewer than fifteen times gets no estimate: then no model can say how many of that group were missed.",
     },
     "methods_estimate_diagnostics": {"nl": "Diagnostiek:", "en": "Diagnostics:"},
     "methods_disclosure_title": {"nl": "Onthullingscontrole", "en": "Disclosure control"},

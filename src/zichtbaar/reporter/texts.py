@@ -166,6 +166,7 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "nationality": ("Nationaliteit", "Nationality"),
     "age_group": ("Leeftijdsgroep", "Age group"),
     "form": ("Vorm van uitbuiting", "Form of exploitation"),
+    "exploitation_year": ("Jaar van uitbuiting", "Year of exploitation"),
     "region": ("Politie-eenheid", "Police region"),
     "legal_basis": ("Grondslag", "Legal basis"),
 }

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from zichtbaar.errors import UnknownCodeError
 from zichtbaar.types import Lang
 
-STANDARD_VERSION = "1.0"
+STANDARD_VERSION = "1.1"
+"""1.1 (minor, backwards compatible): the optional `exploitation_year` of a registration."""
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,15 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from zichtbaar.standard.codes import (
     AGE_GROUPS,
@@ -95,6 +103,21 @@ NationalityCode = Annotated[
 ]
 
 
+EXPLOITATION_YEAR_MIN = 1990
+"""The earliest exploitation year the standard accepts, as for a suspect case's year."""
+ExploitationYear = Annotated[int | None, Field(ge=EXPLOITATION_YEAR_MIN, le=2100)]
+EXPLOITATION_AFTER_REGISTRATION = "exploitation_year lies after the registration's year"
+
+
+def _check_exploitation_year(year: int | None, info: ValidationInfo) -> int | None:
+    """A victim is registered during or after the exploitation, never before it (the field
+    follows ``registration_date`` in both models, so the date is validated by then)."""
+    registered = info.data.get("registration_date")
+    if year is not None and registered is not None and year > registered.year:
+        raise ValueError(EXPLOITATION_AFTER_REGISTRATION)
+    return year
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
@@ -126,8 +149,15 @@ class VictimSource(_Strict):
         "unknown", description="Used when the date of birth is unknown."
     )
     form: FormCode
+    exploitation_year: ExploitationYear = Field(
+        None,
+        description="Year the exploitation took place (the victim was first visible as one), "
+        "when the organisation knows it; not after the registration's year (standard 1.1).",
+    )
     region: RegionCode = "unknown"
     legal_basis: LegalBasisCode
+
+    check_exploitation_year = field_validator("exploitation_year")(_check_exploitation_year)
 
 
 class RegisterSource(_Strict):
@@ -202,8 +232,13 @@ class VictimRegistration(EncodedIdentity):
     nationality_group: NationalityGroupCode
     age_group: AgeGroupCode
     form: FormCode
+    exploitation_year: ExploitationYear = Field(
+        None, description="Year of exploitation as the reporter gave it (standard 1.1)."
+    )
     region: RegionCode
     legal_basis: LegalBasisCode
+
+    check_exploitation_year = field_validator("exploitation_year")(_check_exploitation_year)
 
     @property
     def statistics_only(self) -> bool:
@@ -251,6 +286,25 @@ RECORD_MODEL_OF_KIND: dict[str, type[BaseModel]] = {
     "register_events": RegisterEvent,
     "suspects": SuspectCase,
 }
+
+
+ADDED_IN_VERSION: dict[str, str] = {"exploitation_year": "1.1"}
+"""Optional hub fields a minor version of the standard added, with that version: a package of
+an earlier version lacks them, and the hub reads them as empty."""
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split("."))
+
+
+def fields_of_version(kind: str, standard_version: str) -> tuple[str, ...]:
+    """The hub fields of ``kind`` a package of ``standard_version`` carries."""
+    mine = _version(standard_version)
+    return tuple(
+        name
+        for name in RECORD_MODEL_OF_KIND[kind].model_fields
+        if _version(ADDED_IN_VERSION.get(name, "0")) <= mine
+    )
 
 
 def _coded_by(annotation: Any) -> CodeList | None:

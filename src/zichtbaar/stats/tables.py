@@ -2,7 +2,8 @@
 
 ``REGISTRY`` holds the two-way tables (year × one category) the report shows; ``DETAIL`` holds
 multi-way tables (follow-up by group, nationality within nationality group) for releases that ask
-for them. Unless a table says otherwise it counts persons, in the year of their first registration.
+for them. Unless a table says otherwise it counts persons, in their ``persons.year``: the year of
+exploitation a reporter gave, else the year of the first registration (docs/estimation.md).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ _TIMING = """
 
 
 def _per_year(dim: str, name: str, nl: str, en: str, expr: str | None = None) -> TableDefinition:
-    """Registered presumed victims (persons) per year of first registration × one dimension."""
+    """Registered presumed victims (persons) per year (``persons.year``) × one dimension."""
     return REGISTRY.add(
         TableDefinition(
             name=name,
@@ -41,7 +42,8 @@ def _per_year(dim: str, name: str, nl: str, en: str, expr: str | None = None) ->
             """,
             description=(
                 "Persons, not registrations: each presumed victim counts once, in the year of "
-                "the first registration by any reporter, including statistics-only reports."
+                "exploitation a reporter gave (else the year of the first registration by any "
+                "reporter), including statistics-only reports."
             ),
         )
     )
@@ -90,7 +92,7 @@ MINORS_DOMESTIC_SEXUAL = REGISTRY.add(
             GROUP BY ALL
         """,
         description="Registered minors; the estimated number (multiple systems estimation) is "
-        "added by stats.minors.estimated_minors_domestic_sexual.",
+        "added by estimate.published (the release's minors_domestic_sexual_estimated).",
     )
 )
 STATISTICS_ONLY = REGISTRY.add(
@@ -188,7 +190,8 @@ for _help in HELP_TYPES:
             dims=("year", "timing"),
             requires=("person_events.event_type",),
             sql=_help_sql(_help, None),
-            description="Cohort of linkable persons first registered in the year; the share "
+            description="Cohort of linkable persons of the year (of exploitation, else of first "
+            "registration), timed from their first registration; the share "
             "within 3, 6 and 12 months is the cumulative sum of m00_03, m03_06, m06_12 over the "
             "row total (statistics-only persons are excluded: they are never followed up).",
         )

@@ -157,6 +157,8 @@ class Registration(_Versioned, _Encoded, Base):
     nationality_group: Mapped[str] = mapped_column(String(32))
     age_group: Mapped[str] = mapped_column(String(16))
     form: Mapped[str] = mapped_column(String(32))
+    # standard 1.1, optional; a plain attribute like form (migration 0008)
+    exploitation_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
     region: Mapped[str] = mapped_column(String(32))
     legal_basis: Mapped[str] = mapped_column(String(32))
 

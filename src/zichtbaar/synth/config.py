@@ -35,6 +35,11 @@ class FaultRates:
     """A reporter registers the same victim twice, the copy a few days later with a small variation."""
     other_dob_format: float = 0.1
     """A record uses another date format than its organisation's usual one."""
+    missing_exploitation_year_investigative: float = 0.15
+    """Rows of investigative bodies without the (optional) year of exploitation: they give it in
+    85 % of rows, the case file usually says when the exploitation took place."""
+    missing_exploitation_year_other: float = 0.30
+    """Rows of the other organisations without it: they give it in 70 % of rows."""
 
 
 @dataclass(frozen=True)

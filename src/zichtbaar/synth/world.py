@@ -27,6 +27,7 @@ import pandas as pd
 from zichtbaar.standard.codes import INVESTIGATIVE_REPORTER_TYPES, REGISTER_EVENT_TYPES, REGISTERS
 from zichtbaar.standard.models import RegisterSource, VictimSource
 from zichtbaar.synth.config import WorldConfig
+from zichtbaar.synth.exploitation import exploitation_years
 from zichtbaar.synth.faults import render
 from zichtbaar.synth.names import NamePool, name_pool
 from zichtbaar.synth.nationalities import FORM_NATIONALITY_WEIGHTS, NATIONALITIES
@@ -55,6 +56,8 @@ BSN_SHARE_INVESTIGATIVE = 0.95
 BSN_SHARE_OTHER = 0.6
 DUPLICATE_LAG_DAYS = (1, 30)
 _STREAMS = {name: i for i, name in enumerate(STEPS)}
+_STREAMS["exploitation year"] = len(STEPS)
+"""A stream of its own (not a step): writing the column reshuffles no other draw."""
 
 
 @dataclass
@@ -106,7 +109,11 @@ def build_world(config: WorldConfig, progress: Callable[[str], None] | None = No
     captures["legal_basis"] = legal_bases(config, captures, rng)
     step("reporter records")
     reporters, reporter_truth = _reporter_files(
-        config, pop, captures, _rng(config, "reporter records")
+        config,
+        pop,
+        captures,
+        _rng(config, "reporter records"),
+        _rng(config, "exploitation year"),
     )
     step("registers")
     registers, register_truth, nonvic = _register_files(
@@ -148,7 +155,11 @@ def build_world(config: WorldConfig, progress: Callable[[str], None] | None = No
 
 
 def _reporter_files(
-    config: WorldConfig, pop: pd.DataFrame, captures: pd.DataFrame, rng: np.random.Generator
+    config: WorldConfig,
+    pop: pd.DataFrame,
+    captures: pd.DataFrame,
+    rng: np.random.Generator,
+    year_rng: np.random.Generator,
 ) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     last = dt.date(config.end_year, 12, 31).toordinal()
     dup = captures[rng.random(len(captures)) < config.faults.duplicate].copy()
@@ -188,6 +199,7 @@ def _reporter_files(
             "nationality": ident["nationality"],
             "age_group": people["age_group"],
             "form": people["form"],
+            "exploitation_year": exploitation_years(config.faults, people, orgs, year_rng),
             "region": np.where(ident["_region_unknown"], "unknown", people["region"]),
             "legal_basis": rows["legal_basis"],
         }

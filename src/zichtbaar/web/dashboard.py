@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from zichtbaar.disclosure.release import Release, ReleasedTable
+from zichtbaar.report.estimate_chapter import chapter_context as estimate_chapter
 from zichtbaar.report.findings import estimate_of, published_int
 from zichtbaar.report.render import PivotTable, chart_svg, label, pivot
 from zichtbaar.report.texts import fmt_int
@@ -130,9 +131,11 @@ def filter_query(filters: Filters) -> str:
 
 def estimate_view(release: Release, lang: Lang | str) -> dict[str, Any] | None:
     est = estimate_of(release)
+    per_year = estimate_chapter(release.extra, lang)
     if est is None:
-        return None
+        return {"per_year": per_year} if per_year else None
     return {
+        "per_year": per_year,
         "total": est.total,
         "lower": est.lower,
         "upper": est.upper,

@@ -88,11 +88,20 @@ def analyst_dashboard_json(
         "release": rel.name,
         "years": list(data["filters"].years),
         "filters": data["filters"].codes,
-        "estimate": data["estimate"],
+        "estimate": _estimate_json(data["estimate"], rel),
         "tables": [
             {"name": t.name, "title": t.pivot.title, "cells": t.cells} for t in data["tables"]
         ],
     }
+
+
+def _estimate_json(view: dict[str, Any] | None, rel: Release) -> dict[str, Any] | None:
+    """The headline estimate and the release's figures per year (not the chart's SVG)."""
+    if view is None:
+        return None
+    out = {k: v for k, v in view.items() if k != "per_year"}
+    out["by_year"] = rel.extra.get("estimate_by_year", [])
+    return out
 
 
 @router.get("/analyst/chart/{table}.svg")
