@@ -135,7 +135,7 @@ def _cells(args: argparse.Namespace) -> Iterator[Cell]:
 
 
 def _config(scenario: str, seed: int, scale: float) -> WorldConfig:
-    return WorldConfig(seed=seed, scale=scale)
+    return WorldConfig(seed=seed, scale=scale, scenario=scenario)
 
 
 def _print(summary: list[dict[str, Any]]) -> None:

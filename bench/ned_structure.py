@@ -7,6 +7,9 @@ structure we have, so the world's detection model is checked against it: list si
 seen by one list only, and every overlap as observed over expected under independence.
 
 Shared by ``bench/bench_world_vs_ned.py`` (the table and JSON) and ``tests/synth`` (tolerances).
+The default scenario's detection parameters were set by hand against this comparison on seeds 1-4
+at scale 1 (2014-2019 pooled, like Ned's six years); seeds 5-9 were not looked at while setting
+them and are the bench's check.
 """
 
 from __future__ import annotations
@@ -154,9 +157,13 @@ def ned_structure() -> dict[str, Any]:
 
 
 def compare(
-    world_s: Mapping[str, Any], ned_s: Mapping[str, Any], tol: Tolerance = Tolerance()
+    world_s: Mapping[str, Any],
+    ned_s: Mapping[str, Any],
+    tol: Tolerance = Tolerance(),
+    min_overlap: int = MIN_OVERLAP,
 ) -> list[str]:
-    """What lies outside ``tol`` (empty: within it). Ratios only where Ned's overlap >= 20."""
+    """What lies outside ``tol`` (empty: within it). Ratios only where Ned's overlap has at
+    least ``min_overlap`` people (a small world needs a larger one: its overlaps are noisier)."""
     problems = []
     for x in LISTS:
         d = 100 * (world_s["list_share"][x] - ned_s["list_share"][x])
@@ -166,7 +173,7 @@ def compare(
     if abs(d) > tol.one_list_points:
         problems.append(f"one-list share differs by {d:+.1f} points")
     for pair, ned_p in ned_s["pairs"].items():
-        if ned_p["observed"] < MIN_OVERLAP:
+        if ned_p["observed"] < min_overlap:
             continue
         r = world_s["pairs"][pair]["ratio"]
         if not (ned_p["ratio"] / tol.ratio_factor <= r <= ned_p["ratio"] * tol.ratio_factor):

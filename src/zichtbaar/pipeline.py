@@ -34,6 +34,8 @@ from zichtbaar.estimate.published import LINKAGE_DRAWS
 from zichtbaar.estimate.yearly import coverage
 from zichtbaar.intake import ingest_package
 from zichtbaar.intake.snapshot import export_snapshot
+from zichtbaar.link.evaluate import keyed_by_id, read_truth
+from zichtbaar.link.quality import write_reliability
 from zichtbaar.link.run import RunInfo, open_run, run_linkage
 from zichtbaar.programme import SEED, load_programme, parse_yaml, save_programme, snapshot
 from zichtbaar.report.render import write_report
@@ -219,11 +221,13 @@ def run_demo(
     seed: int = 1,
     scale: float = 1.0,
     progress: Progress | None = None,
+    scenario: str = "default",
 ) -> DemoResult:
     """Run synth → encode → intake → link → release → report into ``settings.home``."""
 
     tick = _ticker(progress)
-    snap = demo_snapshot(settings, seed, scale, progress)
+    config = WorldConfig(seed=seed, scale=scale, scenario=scenario)
+    snap = demo_snapshot(settings, seed, scale, progress, config=config)
     timings = dict(snap.timings)
     world, config, programme = snap.world, snap.world.config, snap.programme
     snapshot_dir = snap.snapshot_dir
@@ -235,7 +239,6 @@ def run_demo(
     timings["link"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    t0 = time.perf_counter()
     con = open_run(settings.runs_dir, run.run_id)
     try:
         totals = world.totals
@@ -245,6 +248,7 @@ def run_demo(
         years = (config.start_year, config.end_year)
         run_dir = settings.runs_dir / run.run_id
         estimates = _estimates(con, truth, years, run_dir, settings.min_cell)
+        calibration = _calibration(con, snap.world_dir, settings.home / "evaluation" / run.run_id)
         tick("estimate", 1, 1)
         timings["estimate"] = time.perf_counter() - t0
         t0 = time.perf_counter()
@@ -259,6 +263,7 @@ def run_demo(
             extra={
                 "linkage": {**run.to_dict(), "organisations": snap.organisations},
                 "synthetic": True,
+                "linkage_calibration": calibration,
                 "programme": programme,
                 **estimates,
             },
@@ -292,6 +297,14 @@ def run_demo(
         rows_quarantined=snap.rows_quarantined,
         timings=timings,
     )
+
+
+def _calibration(con: duckdb.DuckDBPyConnection, world_dir: Path, out: Path) -> dict[str, Any]:
+    """The run's match probabilities against the world's truth: figures for the release and the
+    reliability chart in ``out`` (the demo can, because it knows who is who)."""
+    truth = read_truth(world_dir / "truth" / "records.csv")
+    rel = write_reliability(con, keyed_by_id(con, "registrations", "registration_id", truth), out)
+    return {"ece": rel.ece, "brier": rel.brier, "pairs": rel.pairs, "chart": str(out)}
 
 
 def _estimates(

@@ -22,14 +22,14 @@ def _histories(n_per_year: dict[int, int], p: float, seed: int) -> pd.DataFrame:
     return df[df.filter(like="rt_").sum(axis=1) > 0].reset_index(drop=True)
 
 
-def test_groups_merge_reporter_types_into_five_lists() -> None:
+def test_groups_merge_reporter_types_into_six_lists() -> None:
     df = pd.DataFrame(
-        {"rt_police": [1, 0, 0], "rt_kmar": [0, 1, 0], "rt_ngo": [0, 0, 1], "year": 2020}
+        {"rt_police": [1, 0, 0], "rt_legal_aid": [0, 1, 0], "rt_ngo": [0, 0, 1], "year": 2020}
     )
     grouped, lists = group_histories(df)
     assert lists == ["police", "other"]  # groups nobody is on are left out
-    assert grouped["police"].tolist() == [1, 1, 0]
-    assert set(REPORTER_GROUPS) == {"police", "inspection", "care", "youth_municipal", "other"}
+    assert grouped["other"].tolist() == [0, 1, 1]
+    assert set(REPORTER_GROUPS) == {"police", "kmar", "inspection", "care", "municipal", "other"}
     covered = [t for types in REPORTER_GROUPS.values() for t in types]
     assert sorted(covered) == sorted(REPORTER_TYPES.values)  # every type in exactly one group
 

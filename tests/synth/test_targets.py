@@ -49,8 +49,10 @@ def test_non_investigative_orgs_still_report_but_without_consent(world: World) -
     t = _by_year(world)
     consented = t["consented_other"] / SCALE
     seen = t["detected_other"] / SCALE
-    assert consented.loc[2014:2016].between(400, 750).all(), consented.to_dict()
-    assert consented.loc[2018:].between(70, 250).all(), consented.to_dict()
+    # The monitor's 550 a year (2014-2017) and Ned's structure (about 330 a year seen by other
+    # than investigative bodies, 2010-2015) disagree; the world follows Ned (docs/synthetic-world.md).
+    assert consented.loc[2014:2016].between(280, 750).all(), consented.to_dict()
+    assert 50 <= consented.loc[2018:].mean() <= 250, consented.to_dict()  # public: 150 (2018)
     # They still see their victims: the number seen hardly changes, only consent collapses.
     assert seen.loc[2018:].mean() > 0.7 * seen.loc[2014:2016].mean()
 
@@ -105,16 +107,18 @@ def _odds_ratio(a: np.ndarray, b: np.ndarray) -> float:
 
 def test_lists_overlap_and_are_positively_dependent(world: World) -> None:
     c = world.captures
-    adults_west = c[
-        c["region"].isin(["amsterdam", "rotterdam", "den_haag", "noord_holland"])
-        & c["form"].isin(["domestic_sexual", "crossborder_sexual"])
-        & ~c["age_group"].isin(["0-11", "12-17"])
-    ]
-    police = adults_west["police-nl"].to_numpy(bool)
-    shelter = adults_west["opvang-west"].to_numpy(bool)
-    assert np.sum(police & shelter) >= 20
-    # Referral: within one stratum, being seen by the police makes a shelter registration likelier.
-    assert _odds_ratio(police, shelter) > 3
+    minors = c[c["age_group"].isin(["0-11", "12-17"])]
+    police = minors["police-nl"].to_numpy(bool)
+    youth = (minors["jeugdzorg-west"] | minors["jeugdzorg-oost"]).to_numpy(bool)
+    assert np.sum(police & youth) >= 10
+    # Referral: a minor the police saw is likelier to be registered by youth care too.
+    assert _odds_ratio(police, youth) > 3
+    shelter = (c["opvang-west"] | c["opvang-oost"]).to_numpy(bool)
+    lawyer = c["rechtshulp"].to_numpy(bool)
+    assert _odds_ratio(shelter, lawyer) > 10  # Ned: O x Z 7.4 times independence
+    # The Marechaussee's victims are rarely anyone else's (Ned: K x P 0.36).
+    adults = c[~c["age_group"].isin(["0-11", "12-17"])]
+    assert _odds_ratio(adults["kmar"].to_numpy(bool), adults["police-nl"].to_numpy(bool)) < 0.7
 
 
 def test_youth_care_and_labour_inspectorate_nearly_disjoint(world: World) -> None:

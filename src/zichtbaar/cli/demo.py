@@ -13,6 +13,9 @@ STAGES = ("synth", "encode", "intake", "link", "estimate", "release", "report")
 def demo(
     seed: int = typer.Option(1, help="Seed of the synthetic world."),
     scale: float = typer.Option(1.0, help="Size of the world (1.0 = the Netherlands)."),
+    scenario: str = typer.Option(
+        "default", help="'default' (calibrated to real Dutch overlaps) or 'hard' (cannot estimate)."
+    ),
 ) -> None:
     """Run synth → encode → intake → link → tables → report on a synthetic world."""
     from rich.console import Console
@@ -39,7 +42,9 @@ def demo(
             bars.update(tasks[stage], completed=done, total=total)
 
         try:
-            result = run_demo(settings, seed=seed, scale=scale, progress=progress)
+            result = run_demo(
+                settings, seed=seed, scale=scale, progress=progress, scenario=scenario
+            )
         except ZichtbaarError as err:
             console.print(f"[red]demo stopped:[/] {err}")
             raise typer.Exit(1) from None

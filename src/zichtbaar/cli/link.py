@@ -62,19 +62,23 @@ def evaluate(
     truth: Path = typer.Option(..., "--truth", exists=True, dir_okay=False),
     run: str | None = typer.Option(None, "--run", help="Run id (default: the latest)."),
     runs: Path | None = typer.Option(None, "--runs"),
+    charts: Path | None = typer.Option(
+        None, "--charts", help="Directory for the reliability chart of the match probabilities."
+    ),
 ) -> None:
     """Pairwise and cluster precision/recall/F1 of a run against a truth CSV, the blocking
     recall (the share of true pairs the run's blocking rules proposed at all) and, where the
     truth names register events, the register linkage's precision and recall. The truth may
     name registrations by their id at the hub or by the organisation's record id (a synthetic
-    world's truth/records.csv)."""
+    world's truth/records.csv). The calibration of the match probabilities (expected calibration
+    error, Brier score) is measured on the scored pairs the truth names."""
     from zichtbaar.link.assess import evaluate_run
     from zichtbaar.link.evaluate import read_truth
     from zichtbaar.link.run import latest_run
 
     runs_dir = runs or get_settings().runs_dir
     run_id = run or latest_run(runs_dir)
-    report = evaluate_run(runs_dir, run_id, read_truth(truth))
+    report = evaluate_run(runs_dir, run_id, read_truth(truth), charts)
     typer.echo(json.dumps(report, indent=2))
 
 

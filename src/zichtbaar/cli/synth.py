@@ -18,6 +18,12 @@ def synth(
     nonvictims_per_victim: float = typer.Option(
         4.0, "--nonvictims-per-victim", help="Non-victims in each register per victim event."
     ),
+    scenario: str = typer.Option(
+        "default",
+        "--scenario",
+        help="Detection: 'default' (calibrated to the real Dutch overlaps) or 'hard' "
+        "(minors nearly invisible to every list; estimation must refuse).",
+    ),
 ) -> None:
     """Generate a synthetic world of trafficking victims, reporters and registers, with its truth."""
     from rich.console import Console
@@ -33,6 +39,7 @@ def synth(
             end_year=end_year,
             scale=scale,
             nonvictims_per_victim=nonvictims_per_victim,
+            scenario=scenario,
         )
     except SynthError as exc:
         raise typer.BadParameter(str(exc)) from exc
@@ -53,7 +60,7 @@ def synth(
         progress.update(task, description="writing", completed=len(STEPS))
         written = write_world(world, out)
         progress.update(task, description="done", completed=len(STEPS) + 1)
-    table = Table(title=f"Synthetic world (seed {seed}, scale {scale:g}) in {out}")
+    table = Table(title=f"Synthetic world ({scenario}, seed {seed}, scale {scale:g}) in {out}")
     table.add_column("year", justify="right")
     for col in ("true victims", "detected", "registered with basis", "consented (other orgs)"):
         table.add_column(col, justify="right")

@@ -9,14 +9,17 @@ from __future__ import annotations
 import json
 import logging
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import altair as alt
 import duckdb
+import pandas as pd
 from splink import Linker
 
+from zichtbaar.link.calibration import Reliability, labelled_pairs, reliability
 from zichtbaar.link.model import LinkModel
 
 log = logging.getLogger(__name__)
@@ -131,3 +134,48 @@ def event_gap_chart(con: duckdb.DuckDBPyConnection) -> alt.Chart | None:
         .properties(title="Register events: weight of the event's date", height=90, width=420)
     )
     return chart
+
+
+def reliability_chart(rel: Reliability) -> alt.Chart:
+    """Reliability diagram: per bin of predicted match probability, the share of pairs that are
+    one person, against the diagonal. Points under the diagonal are over-confident links, which
+    the linkage draws would keep too often; the title gives the expected calibration error."""
+    frame = pd.DataFrame([asdict(b) for b in rel.bins])
+    points = (
+        alt.Chart(frame)
+        .mark_circle(size=70, color="#2166ac")
+        .encode(
+            x=alt.X("predicted:Q", scale=alt.Scale(domain=[0, 1]), title="predicted probability"),
+            y=alt.Y("observed:Q", scale=alt.Scale(domain=[0, 1]), title="share truly one person"),
+            tooltip=["low", "high", "predicted", "observed", "pairs"],
+        )
+    )
+    diagonal = (
+        alt.Chart(pd.DataFrame({"x": [0.0, 1.0], "y": [0.0, 1.0]}))
+        .mark_line(color="#999999", strokeDash=[4, 4])
+        .encode(x="x:Q", y="y:Q")
+    )
+    title = f"Calibration of the match probabilities (ECE {rel.ece:.3f}, {rel.pairs:,} pairs)"
+    chart: alt.Chart = (diagonal + points).properties(title=title, width=320, height=320)
+    return chart
+
+
+def write_reliability(
+    con: duckdb.DuckDBPyConnection, truth: Mapping[str, str], out_dir: Path
+) -> Reliability:
+    """Measure the dedupe probabilities of the run open in ``con`` against ``truth``
+    (registration id → person) and save ``reliability.{html,json}`` (chart) and
+    ``reliability_figures.json`` in ``out_dir``. Only where a labelled sample exists (a synthetic
+    world, a clerical review): without one there is nothing to measure against. Not inside the
+    run directory, which is immutable once written."""
+    p, match = labelled_pairs(con, truth)
+    rel = reliability(p, match)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "reliability_figures.json").write_text(json.dumps(rel.to_dict(), indent=2))
+    try:
+        chart = reliability_chart(rel)
+        chart.save(str(out_dir / "reliability.html"))
+        chart.save(str(out_dir / "reliability.json"))
+    except Exception as exc:  # a chart is a convenience; never fail the evaluation for it
+        log.warning("could not save chart reliability: %s", type(exc).__name__)
+    return rel

@@ -304,16 +304,22 @@ def minor_adult(age_group_code: str) -> str:
 
 
 REPORTER_GROUPS: dict[str, tuple[str, ...]] = {
-    "police": ("police", "kmar"),
-    "inspection": ("labour_inspectorate", "other_investigative"),
-    "care": ("shelter_care", "healthcare"),
-    "youth_municipal": ("youth_care", "municipality"),
-    "other": ("legal_aid", "ngo", "other"),
+    "police": ("police",),
+    "kmar": ("kmar",),
+    "inspection": ("labour_inspectorate",),
+    "care": ("shelter_care", "healthcare", "youth_care"),
+    "municipal": ("municipality",),
+    "other": ("other_investigative", "legal_aid", "ngo", "other"),
 }
-"""Reporter types merged into the five lists of multiple systems estimation.
+"""Reporter types merged into the six lists of multiple systems estimation.
 
 Eleven reporter types are too many lists for sparse data: most overlaps would be empty and the
-interactions unidentifiable. The grouping follows the rapporteur's own estimates, which used a
-handful of lists by kind of organisation (police, inspection, shelters and care, regional
-coordinators and youth care, others).
+interactions unidentifiable. The six are the lists of the published Dutch estimates (the ``Ned``
+table: labour inspectorate, Royal Marechaussee, shelters and care, police, regional
+coordinators, others; Silverman 2020), so a figure can be set beside theirs. The Marechaussee is
+a list of its own, not part of the police: its victims are rarely anyone else's (Ned: K x P 0.36
+of independence), and merging two negatively dependent lists hides that from every model. Until
+7 December 2026 there were five lists (police with the Marechaussee; youth care with the
+municipalities); on the default synthetic world the six lists took LCMCR within minors and adults
+from 74 % to 95 % coverage with true histories (two seeds), see docs/estimation.md.
 """

@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from zichtbaar.errors import SynthError
+from zichtbaar.synth.scenarios import SCENARIOS
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,10 @@ class WorldConfig:
     """Non-victims in each register per victim event in it (registers are mostly other people)."""
     suspects_per_year: int = 250
     faults: FaultRates = field(default_factory=FaultRates)
+    scenario: str = "default"
+    """Detection parameters (``synth/scenarios.py``): ``default`` is calibrated to the real Dutch
+    overlap structure; ``hard`` keeps minors nearly invisible to every list, a world where
+    capture-recapture cannot estimate and must say so."""
 
     def __post_init__(self) -> None:
         if self.end_year < self.start_year:
@@ -72,6 +77,8 @@ class WorldConfig:
             raise SynthError("start_year is out of range")
         if not 0 < self.scale <= 10:
             raise SynthError("scale must lie in (0, 10]")
+        if self.scenario not in SCENARIOS:
+            raise SynthError(f"scenario must be one of {', '.join(SCENARIOS)}")
         if self.nonvictims_per_victim < 0:
             raise SynthError("nonvictims_per_victim must not be negative")
         for name, value in asdict(self.faults).items():

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -19,6 +19,7 @@ from scipy.special import expit, logit
 
 from zichtbaar.standard.codes import INVESTIGATIVE_REPORTER_TYPES, MINOR_AGE_GROUPS
 from zichtbaar.synth.config import WorldConfig
+from zichtbaar.synth.scenarios import HARD
 
 
 @dataclass(frozen=True)
@@ -80,30 +81,40 @@ def _forms(default: float, **p: float) -> dict[str, float]:
     return {f: p.get(f, default) for f in forms}
 
 
+_NOT_AFTER_KMAR = {"kmar": -3.0}
+"""A victim the Royal Marechaussee took up (at the border, mostly foreign, often moved on or
+deported) is rarely registered by anyone else: Ned's K overlaps every other list less than
+independence would (ratios 0.07-0.36)."""
+
 ORGANISATIONS: tuple[Organisation, ...] = (
+    # The detection parameters below are the default scenario, calibrated to the Ned table
+    # (docs/synthetic-world.md, bench/bench_world_vs_ned.py); synth/scenarios.py holds the hard one.
     Organisation(
         "police-nl",
         "police",
         "Nationale Politie",
         _forms(0.06, domestic_sexual=0.11, crossborder_sexual=0.31, labour=0.07, criminal=0.12),
-        minor_factor=0.05,
+        minor_factor=0.2,
         habits=Habits("dmy_dash", 0.0, "passport"),
     ),
     Organisation(
         "kmar",
         "kmar",
         "Koninklijke Marechaussee",
-        _forms(0.005, crossborder_sexual=0.06, labour=0.02),
+        _forms(0.015, crossborder_sexual=0.15, labour=0.06),
         group_factor={"NL": 0.1, "EU_EEA": 0.6},
         minor_factor=0.5,
+        referral=-1.6,
         habits=Habits("iso", 0.0, "passport"),
     ),
     Organisation(
         "nla",
         "labour_inspectorate",
         "Nederlandse Arbeidsinspectie",
-        _forms(0.0005, labour=0.09),
+        _forms(0.0005, labour=0.055),
         minor_factor=0.05,
+        referral=0.3,
+        referral_from=_NOT_AFTER_KMAR,
         habits=Habits("iso", 0.0, "passport"),
     ),
     Organisation(
@@ -112,64 +123,71 @@ ORGANISATIONS: tuple[Organisation, ...] = (
         "Bijzondere opsporingsdienst (synthetisch)",
         _forms(0.001, labour=0.01, criminal=0.012),
         minor_factor=0.2,
+        referral_from=_NOT_AFTER_KMAR,
         habits=Habits("iso", 0.0, "passport"),
     ),
     Organisation(
         "opvang-west",
         "shelter_care",
         "Opvang West (synthetisch)",
-        _forms(0.015, domestic_sexual=0.035, crossborder_sexual=0.06),
-        minor_factor=0.1,
+        _forms(0.004, domestic_sexual=0.009, crossborder_sexual=0.016),
+        minor_factor=0.3,
         regions=_WEST,
-        referral=2.2,
+        referral=0.1,
+        referral_from=_NOT_AFTER_KMAR,
         habits=Habits("dmy_dash", 0.3, "german"),
     ),
     Organisation(
         "opvang-oost",
         "shelter_care",
         "Opvang Oost en Zuid (synthetisch)",
-        _forms(0.015, domestic_sexual=0.035, crossborder_sexual=0.06),
-        minor_factor=0.1,
+        _forms(0.004, domestic_sexual=0.009, crossborder_sexual=0.016),
+        minor_factor=0.3,
         regions=_EAST_SOUTH,
-        referral=2.2,
+        referral=0.1,
+        referral_from=_NOT_AFTER_KMAR,
         habits=Habits("dmy_slash", 0.2, "french"),
     ),
     Organisation(
         "jeugdzorg-west",
         "youth_care",
         "Jeugdzorg West (synthetisch)",
-        _forms(0.02, domestic_sexual=0.06, criminal=0.04),
+        _forms(0.013, domestic_sexual=0.027, criminal=0.027),
         adult_factor=0.0,
         regions=_WEST,
-        referral=1.0,
+        referral=1.5,
+        referral_from={**_NOT_AFTER_KMAR, "police": 2.0},
         habits=Habits("dmy_dash", 0.0, "passport"),
     ),
     Organisation(
         "jeugdzorg-oost",
         "youth_care",
         "Jeugdzorg Oost en Zuid (synthetisch)",
-        _forms(0.02, domestic_sexual=0.06, criminal=0.04),
+        _forms(0.013, domestic_sexual=0.027, criminal=0.027),
         adult_factor=0.0,
         regions=_EAST_SOUTH,
-        referral=1.0,
+        referral=1.5,
+        referral_from={**_NOT_AFTER_KMAR, "police": 2.0},
         habits=Habits("dmy_slash", 0.0, "passport"),
     ),
     Organisation(
         "gemeente-rotterdam",
         "municipality",
         "Gemeente Rotterdam, zorgcoördinatie (synthetisch)",
-        _forms(0.03),
+        _forms(0.09),
         regions=frozenset({"rotterdam"}),
-        referral=1.2,
+        referral=0.2,
+        referral_from=_NOT_AFTER_KMAR,
         habits=Habits("dmy_dash", 0.0, "passport"),
     ),
     Organisation(
         "gemeente-utrecht",
         "municipality",
         "Gemeente Utrecht, zorgcoördinatie (synthetisch)",
-        _forms(0.03),
+        _forms(0.09),
         regions=frozenset({"midden_nederland"}),
-        referral=1.2,
+        referral=0.2,
+        referral_from=_NOT_AFTER_KMAR,
         habits=Habits("dmy_slash", 0.0, "passport"),
     ),
     Organisation(
@@ -178,7 +196,9 @@ ORGANISATIONS: tuple[Organisation, ...] = (
         "Advocatencollectief (synthetisch)",
         _forms(0.006),
         group_factor=_FOREIGN,
-        referral=2.0,
+        referral=0.6,
+        # lawyers take on nearly every shelter client (Ned: O x Z 7.4 times independence)
+        referral_from={**_NOT_AFTER_KMAR, "shelter_care": 6.5, "labour_inspectorate": 2.2},
         habits=Habits("dmy_slash", 0.0, "french"),
     ),
     Organisation(
@@ -186,20 +206,24 @@ ORGANISATIONS: tuple[Organisation, ...] = (
         "ngo",
         "Platform tegen uitbuiting (synthetisch)",
         _forms(0.006, crossborder_sexual=0.018, labour=0.015),
+        referral=0.5,
+        referral_from={**_NOT_AFTER_KMAR, "shelter_care": 2.5},
         habits=Habits("iso", 0.5, "german"),
     ),
     Organisation(
         "ggd",
         "healthcare",
         "GGD-regio's (synthetisch)",
-        _forms(0.003, domestic_sexual=0.012, crossborder_sexual=0.015),
+        _forms(0.002, domestic_sexual=0.006, crossborder_sexual=0.008),
+        referral_from=_NOT_AFTER_KMAR,
         habits=Habits("dmy_dash", 0.1, "passport"),
     ),
     Organisation(
         "overig",
         "other",
         "Overige melders en zelfmelders (synthetisch)",
-        _forms(0.005),
+        _forms(0.008),
+        referral_from=_NOT_AFTER_KMAR,
         habits=Habits("dmy_slash", 0.2, "passport"),
     ),
 )
@@ -295,9 +319,9 @@ def legal_bases(
 
 
 def scenario_organisations(config: WorldConfig) -> tuple[Organisation, ...]:
-    """The organisations with the detection parameters of ``config``'s scenario.
-
-    Work in progress: only the current (``hard``) parameters exist so far, so every config
-    gets ``ORGANISATIONS``.
-    """
-    return ORGANISATIONS
+    """The organisations with the detection parameters of ``config``'s scenario."""
+    if config.scenario == "default":
+        return ORGANISATIONS
+    return tuple(
+        replace(o, **{"referral": 0.0, "referral_from": {}, **HARD[o.org]}) for o in ORGANISATIONS
+    )

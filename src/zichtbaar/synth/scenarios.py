@@ -43,7 +43,9 @@ _MUNICIPALITY: dict[str, Any] = {"form_p": forms(0.03), "minor_factor": 1.0, "re
 
 HARD: dict[str, dict[str, Any]] = {
     "police-nl": {
-        "form_p": forms(0.06, domestic_sexual=0.11, crossborder_sexual=0.31, labour=0.07, criminal=0.12),
+        "form_p": forms(
+            0.06, domestic_sexual=0.11, crossborder_sexual=0.31, labour=0.07, criminal=0.12
+        ),
         "minor_factor": 0.05,
         "group_factor": {},
     },
@@ -65,7 +67,10 @@ HARD: dict[str, dict[str, Any]] = {
         "form_p": forms(0.006, crossborder_sexual=0.018, labour=0.015),
         "minor_factor": 1.0,
     },
-    "ggd": {"form_p": forms(0.003, domestic_sexual=0.012, crossborder_sexual=0.015), "minor_factor": 1.0},
+    "ggd": {
+        "form_p": forms(0.003, domestic_sexual=0.012, crossborder_sexual=0.015),
+        "minor_factor": 1.0,
+    },
     "overig": {"form_p": forms(0.005), "minor_factor": 1.0},
 }
 """The detection parameters of the world before its calibration to Ned (every field that the
