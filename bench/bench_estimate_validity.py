@@ -54,11 +54,12 @@ def evaluate(cell: Cell, procedures: tuple[str, ...]) -> list[dict[str, Any]]:
     rows = []
     for name in procedures:
         t0 = time.perf_counter()
-        chains = draw_chains(len(cell.tables))
+        m = len(cell.tables) - 1  # linkage draws after the run's own table
         figs = [
-            run_procedure(name, t, cell.seed * 100 + i, chains) for i, t in enumerate(cell.tables)
+            run_procedure(name, t, cell.seed * 100 + i, draw_chains(m) if i else 4)
+            for i, t in enumerate(cell.tables)
         ]
-        fig = combine_figures(figs) if len(figs) > 1 else figs[0]
+        fig = combine_figures(figs[1:], base=figs[0]) if m else figs[0]
         row = {**cell.key(), "procedure": name, "seconds": round(time.perf_counter() - t0, 2),
                "observed": fig.observed, "estimate": fig.estimate, "ci_low": fig.ci_low,
                "ci_high": fig.ci_high, "ok": fig.ok, "reason": fig.reason,

@@ -32,7 +32,7 @@ class Cell:
     seed: int
     year: int | None
     truth: int
-    tables: list[PatternTable]  # one table, or one per linkage draw
+    tables: list[PatternTable]  # one table, or the run's table and then one per linkage draw
 
     def key(self) -> dict[str, Any]:
         return {"source": self.source, "histories": self.histories, "seed": self.seed,
@@ -65,15 +65,18 @@ def world_cells(config: WorldConfig, label: str, linked: bool, draws: int) -> It
         return
     with tempfile.TemporaryDirectory() as tmp:
         run_dir, histories = _link(config, Path(tmp))
-        for year, table in year_tables(histories)[0].items():
+        linked = year_tables(histories)[0]
+        for year, table in linked.items():
             if year in truth:
                 yield Cell(label, "linked", config.seed, year, truth[year], [table])
         if draws:
             per_draw = [year_tables(h)[0] for h in _draws(run_dir, draws, config.seed)]
             for year in sorted(truth):
                 tables = [d[year] for d in per_draw if year in d]
-                if len(tables) == draws:
-                    yield Cell(label, "linked+draws", config.seed, year, truth[year], tables)
+                if len(tables) == draws and year in linked:
+                    # the run's own table first: the release widens its figure by the draws'
+                    yield Cell(label, "linked+draws", config.seed, year, truth[year],
+                               [linked[year], *tables])  # fmt: skip
 
 
 def _link(config: WorldConfig, home: Path) -> tuple[Path, pd.DataFrame]:

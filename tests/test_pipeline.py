@@ -243,6 +243,11 @@ def test_every_published_estimate_is_the_releases(demo: DemoResult) -> None:
         ]
     if not extra["estimate_sensitivity"]:  # no year supported a figure: no sensitivity table
         assert "estimate-sensitivity" not in reader.tables
+        # and the methods say why there is no estimate at all, with the number of lists
+        assert extra.get("estimate") is None
+        n_lists = max(len(e.get("lists") or []) for e in extra["estimate_by_year"])
+        assert n_lists >= 2
+        assert f"In no year could the {n_lists} lists support an estimate" in html
         return
     sens = reader.tables["estimate-sensitivity"]
     methods = sens[0][1:]

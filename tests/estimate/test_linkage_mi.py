@@ -5,10 +5,11 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from zichtbaar.estimate.linkage_mi import rubin_log
+from zichtbaar.estimate.linkage_mi import rubin_log, widen
 
 
 def test_identical_draws_give_the_single_interval() -> None:
@@ -51,3 +52,20 @@ def test_interval_with_draws_never_narrower(draws: list[tuple[float, float, floa
     r = rubin_log(est, lows, highs)
     lo, hi = r["ci_without"]
     assert r["ci_low"] <= lo * (1 + 1e-12) and r["ci_high"] >= hi * (1 - 1e-12)
+
+
+@given(
+    est=st.floats(50, 5000),
+    below=st.floats(0.05, 0.9),
+    above=st.floats(0.05, 3.0),
+    draws=st.lists(st.floats(0.5, 2.0), min_size=2, max_size=8),
+)
+def test_widened_interval_contains_the_runs(
+    est: float, below: float, above: float, draws: list[float]
+) -> None:
+    """The release's figure with linkage draws: the run's interval widened, never narrowed, and
+    exactly the run's when every draw agrees."""
+    lo, hi = est * (1 - below), est * (1 + above)
+    w_lo, w_hi = widen(est, lo, hi, [est * d for d in draws])
+    assert w_lo <= lo * (1 + 1e-12) and w_hi >= hi * (1 - 1e-12)
+    assert widen(est, lo, hi, [est] * len(draws)) == pytest.approx((lo, hi), rel=1e-9)

@@ -12,15 +12,23 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.link.linked_world import link_small_world
+from zichtbaar.estimate.procedures import combine_figures, run_procedure
+from zichtbaar.estimate.published import year_tables
 from zichtbaar.link.calibration import CalibrationMap, fit_isotonic, reliability
 from zichtbaar.link.draws import draw_histories, run_histories
+from zichtbaar.synth import World
 
 
 @pytest.fixture(scope="module")
-def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def linked(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, World]:
     tmp = tmp_path_factory.mktemp("draws")
-    link_small_world(tmp, 4, "w")
-    return tmp / "runs" / "w"
+    world = link_small_world(tmp, 4, "w")
+    return tmp / "runs" / "w", world
+
+
+@pytest.fixture(scope="module")
+def run_dir(linked: tuple[Path, World]) -> Path:
+    return linked[0]
 
 
 def _key(h: pd.DataFrame) -> pd.DataFrame:
@@ -54,6 +62,35 @@ def test_draws_are_reproducible_and_spread_around_the_run(run_dir: Path) -> None
         )
     ]
     assert min(half) > run and len(set(half)) > 1
+
+
+def test_with_draws_the_interval_is_wider_and_covers_the_world_at_least_as_often(
+    linked: tuple[Path, World],
+) -> None:
+    """Per year of the world: the log-linear interval over the run's histories against the one
+    the release publishes with four linkage draws (the run's widened by the draws' spread).
+    Never narrower, and it contains the world's true number in at least as many years (the
+    acceptance of [estimate-validity], point 4); some year must actually widen."""
+    run_dir, world = linked
+    truth = dict(zip(world.totals["year"], world.totals["true_victims"], strict=True))
+    run = year_tables(run_histories(run_dir))[0]
+    draws = [year_tables(h)[0] for h in draw_histories(run_dir, 4, seed=5)]
+    covered = {"run": 0, "draws": 0}
+    widened = 0
+    years = [y for y in run if all(y in d for d in draws)]
+    assert len(years) >= 8
+    for y in years:
+        alone = run_procedure("loglinear", run[y], seed=1)
+        both = combine_figures(
+            [run_procedure("loglinear", d[y], seed=1) for d in draws], base=alone
+        )
+        assert alone.ok and both.ok
+        assert both.ci_low <= alone.ci_low and both.ci_high >= alone.ci_high
+        widened += both.ci_high - both.ci_low > 1.001 * (alone.ci_high - alone.ci_low)
+        covered["run"] += alone.ci_low <= truth[y] <= alone.ci_high
+        covered["draws"] += both.ci_low <= truth[y] <= both.ci_high
+    assert covered["draws"] >= covered["run"], covered
+    assert widened > 0
 
 
 def test_reliability_by_hand() -> None:

@@ -165,6 +165,38 @@ def rubin_log(
     }
 
 
+def widen(
+    estimate: float,
+    low: float,
+    high: float,
+    draws: Sequence[float],
+    level: float = LEVEL,
+) -> tuple[float, float]:
+    """The interval ``[low, high]`` around ``estimate`` widened by the linkage draws' spread.
+
+    Each side on the log scale: its within-variance W read off the interval as if normal, the
+    between-draw variance B of the draws' log estimates added as in Rubin's rules (W + (1 + 1/M)
+    B, Student t with Rubin's degrees of freedom). Never narrower than the input, which it
+    contains; equal when the draws agree.
+    """
+    q = np.log(np.asarray(draws, dtype=np.float64))
+    m = len(q)
+    if m < 2 or not all(math.isfinite(v) and v > 0 for v in (estimate, low, high)):
+        return low, high
+    z = float(stats.norm.ppf(0.5 + level / 2))
+    extra = (1 + 1 / m) * float(np.var(q, ddof=1))
+    centre = math.log(estimate)
+    if extra <= 0:
+        return low, high
+    out = []
+    for sign, bound in ((-1.0, low), (1.0, high)):
+        w = ((centre - math.log(bound)) / z) ** 2
+        df = (m - 1) * (1 + w / extra) ** 2
+        half = float(stats.t.ppf(0.5 + level / 2, df)) * math.sqrt(w + extra)
+        out.append(math.exp(centre + sign * half))
+    return out[0], out[1]
+
+
 def _usable(e: Estimate | Posterior) -> bool:
     return all(math.isfinite(v) and v > 0 for v in (e.estimate, e.ci_low, e.ci_high))
 

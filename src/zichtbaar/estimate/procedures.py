@@ -21,7 +21,7 @@ from zichtbaar.errors import EstimationError
 from zichtbaar.estimate.bayes import estimate_bayes
 from zichtbaar.estimate.covariates import estimate_covariate
 from zichtbaar.estimate.estimator import estimate
-from zichtbaar.estimate.linkage_mi import rubin_log
+from zichtbaar.estimate.linkage_mi import rubin_log, widen
 from zichtbaar.estimate.patterns import PatternTable, make_table
 from zichtbaar.estimate.posterior import PROBS
 
@@ -216,38 +216,48 @@ def draw_chains(m: int) -> int:
     return max(1, 4 // m)
 
 
-def combine_figures(figures: list[Figure]) -> Figure:
+def combine_figures(figures: list[Figure], base: Figure | None = None) -> Figure:
     """One figure from the same procedure on M linkage draws (multiple imputation).
 
-    Bayesian: the draws' posterior samples pooled in equal numbers. Frequentist: Rubin's rules
-    on log(total): within-draw variance from each interval, between-draw variance of the
-    estimates, Student t with Rubin's degrees of freedom. A draw without a figure makes the
-    combination fail (dropping it would hide exactly the clusterings that break the model).
+    Without ``base``: Bayesian draws' posterior samples pooled in equal numbers; frequentist,
+    Rubin's rules on log(total) (within-draw variance from each interval, between-draw variance
+    of the estimates, Student t with Rubin's degrees of freedom). With ``base`` (the figure on
+    the run's own clustering, what the release publishes): the base's interval widened on the
+    log scale by Rubin's between-draw term, centred on the base (``linkage_mi.widen``). That is
+    never narrower than the base and contains it, so the linkage can only add uncertainty; the
+    draws' own centre is not used because a draw keeps each link with its probability and so
+    breaks more links than the run's clustering does (more persons, fewer overlaps). A draw
+    without a figure makes the combination fail (dropping it would hide exactly the clusterings
+    that break the model).
     """
     name = figures[0].procedure
-    bad = [f for f in figures if not f.ok]
+    bad = [f for f in figures if not f.ok] + ([base] if base is not None and not base.ok else [])
     observed = round(float(np.mean([f.observed for f in figures])))
     if bad:
         return failed(
             name, observed, f"{len(bad)} of {len(figures)} linkage draws: {bad[0].reason}"
         )
     spread = float(np.std([f.estimate for f in figures]))
-    if all(f.bayesian and f.samples is not None for f in figures):
+    samples: FloatArray | None = None
+    if base is not None:
+        est = base.estimate
+        lo, hi = widen(base.estimate, base.ci_low, base.ci_high, [f.estimate for f in figures])
+        observed, samples = base.observed, base.samples
+    elif all(f.bayesian and f.samples is not None for f in figures):
         size = min(len(f.samples) for f in figures if f.samples is not None)
         pooled = np.concatenate([f.samples[:size] for f in figures if f.samples is not None])
         qs = np.quantile(pooled, PROBS)
         est, lo, hi = float(qs[2]), float(qs[0]), float(qs[-1])
-        samples: FloatArray | None = pooled
+        samples = pooled
     else:
         r = rubin_log([f.estimate for f in figures], [max(f.ci_low, 1.0) for f in figures],
                       [f.ci_high for f in figures])  # fmt: skip
         est, lo, hi = r["estimate"], r["ci_low"], r["ci_high"]
-        samples = None
     return Figure(
         name, observed, est, lo, hi,
         warnings=sorted({w for f in figures for w in f.warnings}),
         detail={"linkage_draws": len(figures), "between_draws_sd": round(spread, 1),
-                **_mean_levels(figures)},
+                **_mean_levels(figures if base is None else [base])},
         samples=samples, bayesian=figures[0].bayesian,
     )  # fmt: skip
 

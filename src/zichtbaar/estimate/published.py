@@ -144,7 +144,7 @@ def release_estimates(
         drawn = [
             figs[(y, procedure, i)] for i in range(1, len(tables)) if (y, procedure, i) in figs
         ]
-        fig = combine_figures(drawn) if drawn else single
+        fig = combine_figures(drawn, base=single) if drawn else single
         entry = _entry(y, fig, tables[0][y], weak[y])
         entry["linkage_draws"] = len(drawn)
         entry["linkage_share"] = _linkage_share(single, fig) if drawn else None

@@ -124,6 +124,7 @@ def chapter_context(extra: dict[str, Any], lang: Lang | str) -> dict[str, Any] |
     ]  # fmt: skip
     label = next((r.get("label") for r in rows if r.get("label")), "")
     return {
+        "n_lists": max((len(r.get("lists") or []) for r in rows), default=0),
         "labels": {k: _t(k, lang) for k in TEXTS},
         "years": years,
         "chart": _chart(rows, lang),
