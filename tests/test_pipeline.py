@@ -265,3 +265,12 @@ def test_every_published_estimate_is_the_releases(demo: DemoResult) -> None:
     head = extra.get("estimate")
     if head is not None:
         assert head == [e for e in extra["estimate_by_year"] if e["total"] is not None][-1]
+
+
+def test_demo_measures_the_calibration_of_its_match_probabilities(demo: DemoResult) -> None:
+    cal = demo.release.extra["linkage_calibration"]
+    assert cal["pairs"] > 0 and 0.0 <= cal["ece"] <= 1.0
+    chart = demo.home / "evaluation" / demo.run.run_id
+    assert (chart / "reliability.html").exists() and (chart / "reliability_figures.json").exists()
+    figures = json.loads((chart / "reliability_figures.json").read_text())
+    assert figures["pairs"] == cal["pairs"]

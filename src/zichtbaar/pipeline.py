@@ -301,10 +301,11 @@ def run_demo(
 
 def _calibration(con: duckdb.DuckDBPyConnection, world_dir: Path, out: Path) -> dict[str, Any]:
     """The run's match probabilities against the world's truth: figures for the release and the
-    reliability chart in ``out`` (the demo can, because it knows who is who)."""
+    reliability chart in ``out`` (``<home>/evaluation/<run>``; the demo can, because it knows who
+    is who)."""
     truth = read_truth(world_dir / "truth" / "records.csv")
     rel = write_reliability(con, keyed_by_id(con, "registrations", "registration_id", truth), out)
-    return {"ece": rel.ece, "brier": rel.brier, "pairs": rel.pairs, "chart": str(out)}
+    return {"ece": round(rel.ece, 4), "brier": round(rel.brier, 4), "pairs": rel.pairs}
 
 
 def _estimates(

@@ -133,3 +133,24 @@ def test_isotonic_repairs_overconfidence_on_unseen_data() -> None:
     cal = fit_isotonic(p, y)
     p2, y2 = world(5000)
     assert reliability(cal(p2), y2).ece < reliability(p2, y2).ece / 2
+
+
+def test_evaluation_measures_calibration_and_draws_the_reliability_chart(
+    run_dir: Path, tmp_path: Path
+) -> None:
+    """``zichtbaar link evaluate --charts``: the run's match probabilities against the world's
+    truth, as figures in the report and as a reliability chart (the run itself is not touched)."""
+    from zichtbaar.link.assess import evaluate_run
+    from zichtbaar.link.evaluate import read_truth
+
+    before = sorted(p.name for p in run_dir.rglob("*"))
+    truth = read_truth(run_dir.parent.parent / "world" / "truth" / "records.csv")
+    report = evaluate_run(run_dir.parent, run_dir.name, truth, charts=tmp_path / "eval")
+    cal = report["calibration"]
+    assert isinstance(cal, dict)
+    assert cal["pairs"] > 100 and 0.0 <= cal["ece"] < 0.05 and 0.0 <= cal["brier"] < 0.05
+    spec = json.loads((tmp_path / "eval" / "reliability.json").read_text())
+    assert "Calibration of the match probabilities" in json.dumps(spec)
+    figures = json.loads((tmp_path / "eval" / "reliability_figures.json").read_text())
+    assert sum(b["pairs"] for b in figures["bins"]) == cal["pairs"]
+    assert sorted(p.name for p in run_dir.rglob("*")) == before

@@ -43,6 +43,16 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Minderjarige slachtoffers van binnenlandse seksuele uitbuiting",
         "Minor victims of domestic sexual exploitation",
     ),
+    "minors_note": (
+        "Een eigen schatting voor deze minderjarigen vraagt dat minstens 40 van hen door twee of "
+        "meer lijsten zijn geregistreerd. Op een synthetische wereld met de echte Nederlandse "
+        "overlap waren schattingen uit 15 tot 24 zulke personen ongeveer de helft van het ware "
+        "aantal: de minderjarigen die niemand samen ziet, zijn veel minder zichtbaar.",
+        "A figure of its own for these minors needs at least 40 of them registered by two or more "
+        "lists. On a synthetic world with the real Dutch overlaps, figures from 15 to 24 such "
+        "people were about half the true number: the minors no two lists share are far less "
+        "visible.",
+    ),
     "chart_alt": (
         "Geschat totaal per jaar met 95 %-interval, naast het geregistreerde aantal",
         "Estimated total per year with 95 % interval, beside the registered number",
