@@ -28,6 +28,7 @@ from splink.internals import expectation_maximisation as splink_em
 from splink.internals.exceptions import EMTrainingException
 from splink.internals.splink_dataframe import SplinkDataFrame
 
+from zichtbaar.link.date_free import date_free_cap, date_free_ctes
 from zichtbaar.link.dialect import DUCKDB, Dialect
 from zichtbaar.link.lsh import LshConfig, band_keys
 from zichtbaar.standard.models import FILTER_COLUMNS
@@ -102,6 +103,28 @@ class LinkModel:
     8.4 M at 20; they grow with the square of the population)."""
     partner_rows: int = 2_000_000
     """Budget of band-equal rows (undated record x record sharing a band) for ``partner_bits``."""
+    date_free_dice: float | None = 0.68
+    """Dated records sharing a name band whose dates differ are LSH partners when their names
+    reach this Dice (``date_free.py``): every other rule needs some agreement on the date.
+    None: no date-free partners (the blocking before 7 Dec 2026). 0.68, the fourth name level:
+    on gb 226 of 743 never-blocked true pairs for 7,458 pairs at 26,000 records, against 174
+    at 0.86 and 252 for 69,547 pairs at 0.45 (docs/linkage.md)."""
+    date_free_max_records: int = 50
+    """Band values held by more dated records than this propose no date-free partners: they
+    are the bands of common names, whose pairs grow with the square of the name's frequency."""
+    date_free_rows: int = 4_000_000
+    """Budget of band-equal rows with different dates for the date-free partners: the limit
+    on a band value's records tightens (50, 20, 10, 5, 2) until the rows fit, else none."""
+    date_free_up_to: int = 200_000
+    """Above this many dated records there are no date-free partners: at 1 M registrations of
+    the bench world (Faker names, common names by the thousand) sizing and joining the bands
+    took 66 s more than the partners without them (15.7 s -> 81.7 s, the limit tightened to 2,
+    21,368 more partner pairs), which the 120 s budget of the 1 M dedupe cannot take; 100k
+    registrations: 4.9 s -> 7.8 s, candidate pairs x 1.008 (docs/linkage.md)."""
+    date_free_bands: int = 64
+    """How many of the name bands (the first ones) the date-free partners join on: the join's
+    cost grows with it (gb, 26,000 records: 8 / 16 / 32 / 64 bands recover 182 / 186 / 202 /
+    226 never-blocked true pairs)."""
     prior_recall: float = 0.7
     """Assumed recall of the exact-key rules used to estimate the prior match probability."""
     place_u: float = 0.03
@@ -131,6 +154,7 @@ class LinkModel:
         values.setdefault("partner_bits", ())
         values.setdefault("registered_within", ())
         values.setdefault("event_gap_edges", ())
+        values.setdefault("date_free_dice", None)  # a run from before the date-free partners
         values["lsh"] = LshConfig(**values["lsh"])
         if "address_lsh" in values:
             values["address_lsh"] = LshConfig(**values["address_lsh"])
@@ -496,10 +520,19 @@ def partner_bits(con: duckdb.DuckDBPyConnection, union: str, model: LinkModel) -
     return chosen
 
 
-def add_lsh_partners(con: duckdb.DuckDBPyConnection, tables: list[str], model: LinkModel) -> None:
+def add_lsh_partners(
+    con: duckdb.DuckDBPyConnection,
+    tables: list[str],
+    model: LinkModel,
+    *,
+    date_free: bool = True,
+) -> None:
     """Give every record of ``tables`` the ids of its LSH partners (``lsh_partners``): the
     records it shares a name band with where one of the two lacks a date, and whose names reach
-    the lowest Dice level (``LSH_RULE``); and, where organisations send addresses (schema 3.2),
+    the lowest Dice level (``LSH_RULE``); unless ``date_free`` is false, the dated records it
+    shares a rare full band with whose date differs and whose names are alike
+    (``date_free.py``: no other rule compares a pair whose date changed wholly); and, where
+    organisations send addresses (schema 3.2),
     the records it shares an address band with whose addresses reach the lowest address level
     and whose names the lowest Dice level (or a name is missing), whatever the dates: on FEBRL4
     most true pairs that no token found had typos in both the date and the name key but one
@@ -516,11 +549,12 @@ def add_lsh_partners(con: duckdb.DuckDBPyConnection, tables: list[str], model: L
     the union of ``tables``, so a link between two tables sees partners across them.
     """
     union = " UNION ALL ".join(
-        f"SELECT id, lsh, address_lsh, tok_dob IS NULL AS undated, bloom_bits, bloom_n, "
+        f"SELECT id, lsh, address_lsh, tok_dob, tok_dob IS NULL AS undated, bloom_bits, bloom_n, "
         f"address_bits, address_n FROM {t}"
         for t in tables
     )
     prefix = band_prefix("k", model.lsh.bits_per_band - partner_bits(con, union, model))
+    cap = date_free_cap(con, union, model) if date_free else 0
     dice = DUCKDB.dice_prepared("x.bloom_bits", "y.bloom_bits", "x.bloom_n", "y.bloom_n")
     address_dice = DUCKDB.dice_prepared(
         "x.address_bits", "y.address_bits", "x.address_n", "y.address_n"
@@ -543,6 +577,7 @@ def add_lsh_partners(con: duckdb.DuckDBPyConnection, tables: list[str], model: L
             SELECT DISTINCT u.id AS a, o.id AS b
             FROM address_bands u JOIN address_bands o ON u.k = o.k AND u.id < o.id
         ),
+        {date_free_ctes(model, cap)},
         pairs AS (
             SELECT c.a, c.b FROM candidates c
             JOIN recs x ON x.id = c.a JOIN recs y ON y.id = c.b
@@ -552,6 +587,8 @@ def add_lsh_partners(con: duckdb.DuckDBPyConnection, tables: list[str], model: L
             JOIN recs x ON x.id = c.a JOIN recs y ON y.id = c.b
             WHERE {address_dice} >= {min(model.address_levels)}
               AND coalesce({dice} >= {min(model.dice_levels)}, true)
+            UNION
+            SELECT a, b FROM date_free_pairs
         )
         SELECT id, list(DISTINCT partner) AS partners
         FROM (SELECT a AS id, b AS partner FROM pairs UNION ALL SELECT b, a FROM pairs)

@@ -355,7 +355,8 @@ def _link(
             model,
             partners=False,
         )
-        add_lsh_partners(con, ["link_eligible", "link_events"], model)  # across the two
+        # across the two; no date-free partners: a register holds many namesakes of each victim
+        add_lsh_partners(con, ["link_eligible", "link_events"], model, date_free=False)
         # The blocking is sized by the pairs *between* the tables: the dedupe's rules were sized
         # for the registrations alone, and against a register of millions every date rule must
         # ask for plausible pairs (100k persons x 5 M register rows ran out of memory without).
