@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -24,12 +22,19 @@ import duckdb
 import pyarrow as pa
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 from splink.blocking_rule_library import CustomRule
-from splink.internals import expectation_maximisation as splink_em
 from splink.internals.exceptions import EMTrainingException
 from splink.internals.splink_dataframe import SplinkDataFrame
 
 from zichtbaar.link.date_free import date_free_cap, date_free_ctes
 from zichtbaar.link.dialect import DUCKDB, Dialect
+from zichtbaar.link.floors import (
+    M_U_FLOOR,
+    _floor_probabilities,
+    _floor_registered_apart,
+    _floored_em,
+    _neutral_agreement,
+    floor_disagreement,
+)
 from zichtbaar.link.lsh import LshConfig, band_keys
 from zichtbaar.standard.models import FILTER_COLUMNS
 from zichtbaar.standard.models import TOKEN_COLUMNS as TOKEN_COLUMNS
@@ -134,6 +139,21 @@ class LinkModel:
     m_floor: float = 1e-6
     """Least m of any level after training (see ``M_U_FLOOR``); 1e-3 and 1e-2 measured no
     different on FEBRL4."""
+    dob_different_m: float = 0.0
+    """Least m of the date's "different" (``floors.floor_disagreement``): EM learns 1e-6 on gb
+    and FEBRL3 (-20 bits, a veto), where the labelled share of true pairs with two dates
+    agreeing on no date level is 0.047 and 0.072 (docs/linkage.md). 0: as EM learnt it."""
+    dob_part_m: float = 0.0
+    """Least m of the name-keyed date parts (year and month, year and day, month and day: a
+    one-digit slip with the name key kept): FEBRL3's EM learns 1e-6 for "year and month",
+    -14 bits for a day slip with identical names."""
+    names_dissimilar_m: float = 0.0
+    """Least m of the name filter's "dissimilar" (a missing or wholly changed name part)."""
+    cannot_link_rule: str = "evidence"
+    """Which low-scoring pairs (``cannot_link``) are cannot-links (``cannot_link.contradicts``):
+    "evidence", where the comparisons speak against a match or both records have names and a
+    date; "contradiction", where the comparisons speak against a match, and also any unscored
+    pair of two records with names and a date inside a candidate cluster."""
     max_pairs_u: float = 2e6
     """Random pairs sampled to estimate u."""
     seed: int = 1
@@ -608,52 +628,6 @@ def add_lsh_partners(
     con.execute("DROP TABLE lsh_lists")
 
 
-M_U_FLOOR = 1e-6
-"""EM can drive a level's m to exactly 0 (a level seen only among non-matches shrinks
-geometrically until it underflows); splink then refuses the value mid-training, and a weight of
-minus infinity is not evidence anyway. Every m and u is therefore floored, during EM (below) and
-after it."""
-
-
-_EM_LOOKUP = "m_u_records_to_lookup_dict"
-
-
-@contextmanager
-def _floored_em() -> Iterator[None]:
-    """Floor the m/u values of each EM iteration.
-
-    splink 5 offers no hook for this, so the one pure function that turns EM's SQL results into
-    parameters is wrapped for the duration of training.
-    """
-    namespace = vars(splink_em)
-    original = namespace[_EM_LOOKUP]
-
-    def floored(records: list[dict[str, Any]]) -> Any:
-        for record in records:
-            for key in ("m_probability", "u_probability"):
-                value = record.get(key)
-                if isinstance(value, int | float) and value < M_U_FLOOR:
-                    record[key] = M_U_FLOOR
-        return original(records)
-
-    namespace[_EM_LOOKUP] = floored
-    try:
-        yield
-    finally:
-        namespace[_EM_LOOKUP] = original
-
-
-def _floor_probabilities(linker: Linker, m_floor: float) -> None:
-    for comparison in linker._settings_obj.comparisons:  # splink has no public setter
-        for level in comparison.comparison_levels:
-            if level.is_null_level:
-                continue
-            if level.m_probability is not None and level.m_probability < m_floor:
-                level.m_probability = m_floor
-            if level.u_probability is not None and level.u_probability < M_U_FLOOR:
-                level.u_probability = M_U_FLOOR
-
-
 DAYS_PER_MONTH = 365.25 / 12
 SAME_DATE_U_FALLBACK = 1 / (365.25 * 40)
 """u of "same date" if random sampling saw no pair sharing a date (birth years over ~40 years)."""
@@ -738,47 +712,6 @@ def estimate_place_u_of_records(records: pa.Table, model: LinkModel) -> float | 
 def with_place_u(model: LinkModel, estimate: float | None) -> LinkModel:
     """The model with u(same place) from the data where it could be estimated."""
     return model if estimate is None else replace(model, place_u=estimate)
-
-
-NEUTRAL_AGREEMENT = (("nationality", "same"),)
-"""Levels whose agreement is no evidence beyond the other comparisons (weight 0: u = m)."""
-
-
-def _neutral_agreement(linker: Linker) -> None:
-    """Give the ``NEUTRAL_AGREEMENT`` levels weight 0; their comparison still counts when the
-    values differ."""
-    for comparison in linker._settings_obj.comparisons:  # splink has no public setter
-        for level in comparison.comparison_levels:
-            key = (comparison.output_column_name, level.label_for_charts)
-            if key in NEUTRAL_AGREEMENT and level.m_probability is not None:
-                level.u_probability = level.m_probability
-
-
-REGISTERED_APART = ("registered", "further apart")
-
-
-def _floor_registered_apart(linker: Linker, least: float) -> None:
-    """Keep m of "registered further apart" at ``least`` or more, the other levels' m scaled to
-    leave the sum 1.
-
-    Whatever EM learns of it is the data's pattern of repeat registrations, and a world (or a
-    year's extract) in which no victim was registered twice more than a year apart teaches
-    m = 0: a veto on every later re-registration (a victim exploited again, or reported by a
-    care organisation years after the police). The floor leaves a penalty, not a veto.
-    """
-    for comparison in linker._settings_obj.comparisons:  # splink has no public setter
-        if comparison.output_column_name != REGISTERED_APART[0]:
-            continue
-        levels = [x for x in comparison.comparison_levels if not x.is_null_level]
-        apart = next(x for x in levels if x.label_for_charts == REGISTERED_APART[1])
-        if apart.m_probability is None or apart.m_probability >= least:
-            return
-        others = [(x, x.m_probability) for x in levels if x is not apart]
-        rest = sum(m for _, m in others if m is not None)
-        for x, m in others:
-            if m is not None and rest > 0:
-                x.m_probability = m * (1 - least) / rest
-        apart.m_probability = least
 
 
 def _derive_name_keyed_u(linker: Linker, model: LinkModel) -> None:
@@ -866,6 +799,16 @@ def date_block(date_pairs: int, dialect: Dialect = DUCKDB) -> Any:
     return CustomRule(f"l.tok_dob = r.tok_dob AND {dialect.hash_sample('l.tok_dob', modulus)}")
 
 
+def disagreement_floors(model: LinkModel) -> dict[tuple[str, str], float]:
+    """The least m of each disagreement level (``floors.floor_disagreement``)."""
+    parts = {("dob", label): model.dob_part_m for label in (YEAR_MONTH, YEAR_DAY, MONTH_DAY)}
+    return {
+        ("dob", "different"): model.dob_different_m,
+        **parts,
+        ("bloom", "dissimilar"): model.names_dissimilar_m,
+    }
+
+
 def train(
     linker: Linker,
     model: LinkModel,
@@ -905,6 +848,7 @@ def train(
     _derive_name_keyed_u(linker, model)  # splink re-pools u from its training records after EM
     _floor_probabilities(linker, max(model.m_floor, M_U_FLOOR))
     _floor_registered_apart(linker, model.registered_apart_m)
+    floor_disagreement(linker, disagreement_floors(model))
     _neutral_agreement(linker)
 
 
