@@ -96,7 +96,9 @@ def test_lsh_partners_pair_an_undated_record_with_its_look_alikes_only() -> None
         ),
     )
     _prepare(con)
-    add_lsh_partners(con, ["t"], LinkModel())
+    # without the date-free partners (tests/link/test_date_free_blocking.py), which would pair
+    # d and e: both dated, other dates, alike names
+    add_lsh_partners(con, ["t"], LinkModel(date_free_dice=None))
     partners = dict(con.execute("SELECT id, list_sort(lsh_partners) FROM t").fetchall())
     # d and e both have dates: not partners of each other, although they share band 1
     assert partners == {"u": ["d", "e"], "d": ["u"], "e": ["u"], "f": []}
@@ -144,7 +146,7 @@ def test_address_partners_pair_look_alikes_at_one_address_whatever_their_dates()
         ),
     )
     _prepare(con)
-    add_lsh_partners(con, ["t"], LinkModel())
+    add_lsh_partners(con, ["t"], LinkModel(date_free_dice=None))  # a and e: date-free partners
     partners = dict(con.execute("SELECT id, list_sort(lsh_partners) FROM t").fetchall())
     # c's name is plainly other than a's and b's; d has no name; e lives elsewhere
     assert partners == {

@@ -13,9 +13,10 @@ from tests.link.encoded_world import Encoder, make_encoded_snapshot
 from tests.snapshot_factory import make_snapshot
 from zichtbaar.encode.identity import identity
 from zichtbaar.errors import LinkError
+from zichtbaar.link.cannot_link import contradicts
 from zichtbaar.link.clusters import cluster_ids
 from zichtbaar.link.model import LinkModel
-from zichtbaar.link.run import contradicts, open_run, run_linkage
+from zichtbaar.link.run import open_run, run_linkage
 
 
 def _pairs(groups: dict[str, str]) -> set[tuple[str, str]]:

@@ -19,6 +19,8 @@ from functools import lru_cache
 
 from anyascii import anyascii
 
+from zichtbaar.encode.placeholders import is_placeholder
+
 # Titles and honorifics carry no identity; dropped only when other words remain, so that a person
 # whose name *is* one of these words keeps it.
 TITLES = frozenset(
@@ -119,11 +121,12 @@ def fold(text: str) -> str:
 
 @lru_cache(maxsize=1 << 16)
 def given_names(raw: str | None) -> str | None:
-    """Normalised given names: folded words, titles removed, hyphenated names split into words."""
+    """Normalised given names: folded words, titles removed, hyphenated names split into words;
+    None for a placeholder ("Baby", "Onbekend", a single letter: ``placeholders.py``)."""
     if raw is None:
         return None
-    words = _without_titles(fold(raw).split())
-    return " ".join(words) or None
+    text = " ".join(_without_titles(fold(raw).split()))
+    return None if is_placeholder(text) else text
 
 
 @dataclass(frozen=True)
@@ -156,7 +159,7 @@ def surname(raw: str | None) -> Surname | None:
         tail_words = fold(tail).split()
         text = f"{tail} {head}" if all(w in PARTICLES for w in tail_words) else f"{head} {tail}"
     words = _without_titles(fold(text).split())
-    if not words:
+    if is_placeholder(" ".join(words)):  # also no words at all
         return None
     core = [w for w in words if w not in PARTICLES]
     if not core:

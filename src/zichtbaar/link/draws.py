@@ -25,11 +25,12 @@ import pyarrow as pa
 
 from zichtbaar.errors import LinkError
 from zichtbaar.link.calibration import IDENTITY, CalibrationMap
+from zichtbaar.link.cannot_link import cannot_link_pairs
 from zichtbaar.link.clusters import cluster_ids
 from zichtbaar.link.histories import ScoredPairs, create_capture_histories, scored_pairs
 from zichtbaar.link.model import LinkModel
 from zichtbaar.link.persons import ATTRIBUTE_COLUMNS, create_persons
-from zichtbaar.link.run import RUN_DB, cannot_link_pairs
+from zichtbaar.link.run import RUN_DB
 
 MIN_PROBABILITY = 0.01
 """Pairs scored below this are never drawn as links: at 0.01 a pair is one person in about one

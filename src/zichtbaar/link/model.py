@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -24,11 +22,19 @@ import duckdb
 import pyarrow as pa
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 from splink.blocking_rule_library import CustomRule
-from splink.internals import expectation_maximisation as splink_em
 from splink.internals.exceptions import EMTrainingException
 from splink.internals.splink_dataframe import SplinkDataFrame
 
+from zichtbaar.link.date_free import date_free_cap, date_free_ctes
 from zichtbaar.link.dialect import DUCKDB, Dialect
+from zichtbaar.link.floors import (
+    M_U_FLOOR,
+    _floor_probabilities,
+    _floor_registered_apart,
+    _floored_em,
+    _neutral_agreement,
+    floor_disagreement,
+)
 from zichtbaar.link.lsh import LshConfig, band_keys
 from zichtbaar.standard.models import FILTER_COLUMNS
 from zichtbaar.standard.models import TOKEN_COLUMNS as TOKEN_COLUMNS
@@ -102,6 +108,28 @@ class LinkModel:
     8.4 M at 20; they grow with the square of the population)."""
     partner_rows: int = 2_000_000
     """Budget of band-equal rows (undated record x record sharing a band) for ``partner_bits``."""
+    date_free_dice: float | None = 0.68
+    """Dated records sharing a name band whose dates differ are LSH partners when their names
+    reach this Dice (``date_free.py``): every other rule needs some agreement on the date.
+    None: no date-free partners (the blocking before 7 Dec 2026). 0.68, the fourth name level:
+    on gb 226 of 743 never-blocked true pairs for 7,458 pairs at 26,000 records, against 174
+    at 0.86 and 252 for 69,547 pairs at 0.45 (docs/linkage.md)."""
+    date_free_max_records: int = 50
+    """Band values held by more dated records than this propose no date-free partners: they
+    are the bands of common names, whose pairs grow with the square of the name's frequency."""
+    date_free_rows: int = 4_000_000
+    """Budget of band-equal rows with different dates for the date-free partners: the limit
+    on a band value's records tightens (50, 20, 10, 5, 2) until the rows fit, else none."""
+    date_free_up_to: int = 200_000
+    """Above this many dated records there are no date-free partners: at 1 M registrations of
+    the bench world (Faker names, common names by the thousand) sizing and joining the bands
+    took 66 s more than the partners without them (15.7 s -> 81.7 s, the limit tightened to 2,
+    21,368 more partner pairs), which the 120 s budget of the 1 M dedupe cannot take; 100k
+    registrations: 4.9 s -> 7.8 s, candidate pairs x 1.008 (docs/linkage.md)."""
+    date_free_bands: int = 64
+    """How many of the name bands (the first ones) the date-free partners join on: the join's
+    cost grows with it (gb, 26,000 records: 8 / 16 / 32 / 64 bands recover 182 / 186 / 202 /
+    226 never-blocked true pairs)."""
     prior_recall: float = 0.7
     """Assumed recall of the exact-key rules used to estimate the prior match probability."""
     place_u: float = 0.03
@@ -111,6 +139,21 @@ class LinkModel:
     m_floor: float = 1e-6
     """Least m of any level after training (see ``M_U_FLOOR``); 1e-3 and 1e-2 measured no
     different on FEBRL4."""
+    dob_different_m: float = 0.0
+    """Least m of the date's "different" (``floors.floor_disagreement``): EM learns 1e-6 on gb
+    and FEBRL3 (-20 bits, a veto), where the labelled share of true pairs with two dates
+    agreeing on no date level is 0.047 and 0.072 (docs/linkage.md). 0: as EM learnt it."""
+    dob_part_m: float = 0.0
+    """Least m of the name-keyed date parts (year and month, year and day, month and day: a
+    one-digit slip with the name key kept): FEBRL3's EM learns 1e-6 for "year and month",
+    -14 bits for a day slip with identical names."""
+    names_dissimilar_m: float = 0.0
+    """Least m of the name filter's "dissimilar" (a missing or wholly changed name part)."""
+    cannot_link_rule: str = "evidence"
+    """Which low-scoring pairs (``cannot_link``) are cannot-links (``cannot_link.contradicts``):
+    "evidence", where the comparisons speak against a match or both records have names and a
+    date; "contradiction", where the comparisons speak against a match, and also any unscored
+    pair of two records with names and a date inside a candidate cluster."""
     max_pairs_u: float = 2e6
     """Random pairs sampled to estimate u."""
     seed: int = 1
@@ -131,6 +174,7 @@ class LinkModel:
         values.setdefault("partner_bits", ())
         values.setdefault("registered_within", ())
         values.setdefault("event_gap_edges", ())
+        values.setdefault("date_free_dice", None)  # a run from before the date-free partners
         values["lsh"] = LshConfig(**values["lsh"])
         if "address_lsh" in values:
             values["address_lsh"] = LshConfig(**values["address_lsh"])
@@ -496,10 +540,19 @@ def partner_bits(con: duckdb.DuckDBPyConnection, union: str, model: LinkModel) -
     return chosen
 
 
-def add_lsh_partners(con: duckdb.DuckDBPyConnection, tables: list[str], model: LinkModel) -> None:
+def add_lsh_partners(
+    con: duckdb.DuckDBPyConnection,
+    tables: list[str],
+    model: LinkModel,
+    *,
+    date_free: bool = True,
+) -> None:
     """Give every record of ``tables`` the ids of its LSH partners (``lsh_partners``): the
     records it shares a name band with where one of the two lacks a date, and whose names reach
-    the lowest Dice level (``LSH_RULE``); and, where organisations send addresses (schema 3.2),
+    the lowest Dice level (``LSH_RULE``); unless ``date_free`` is false, the dated records it
+    shares a rare full band with whose date differs and whose names are alike
+    (``date_free.py``: no other rule compares a pair whose date changed wholly); and, where
+    organisations send addresses (schema 3.2),
     the records it shares an address band with whose addresses reach the lowest address level
     and whose names the lowest Dice level (or a name is missing), whatever the dates: on FEBRL4
     most true pairs that no token found had typos in both the date and the name key but one
@@ -516,11 +569,12 @@ def add_lsh_partners(con: duckdb.DuckDBPyConnection, tables: list[str], model: L
     the union of ``tables``, so a link between two tables sees partners across them.
     """
     union = " UNION ALL ".join(
-        f"SELECT id, lsh, address_lsh, tok_dob IS NULL AS undated, bloom_bits, bloom_n, "
+        f"SELECT id, lsh, address_lsh, tok_dob, tok_dob IS NULL AS undated, bloom_bits, bloom_n, "
         f"address_bits, address_n FROM {t}"
         for t in tables
     )
     prefix = band_prefix("k", model.lsh.bits_per_band - partner_bits(con, union, model))
+    cap = date_free_cap(con, union, model) if date_free else 0
     dice = DUCKDB.dice_prepared("x.bloom_bits", "y.bloom_bits", "x.bloom_n", "y.bloom_n")
     address_dice = DUCKDB.dice_prepared(
         "x.address_bits", "y.address_bits", "x.address_n", "y.address_n"
@@ -543,6 +597,7 @@ def add_lsh_partners(con: duckdb.DuckDBPyConnection, tables: list[str], model: L
             SELECT DISTINCT u.id AS a, o.id AS b
             FROM address_bands u JOIN address_bands o ON u.k = o.k AND u.id < o.id
         ),
+        {date_free_ctes(model, cap)},
         pairs AS (
             SELECT c.a, c.b FROM candidates c
             JOIN recs x ON x.id = c.a JOIN recs y ON y.id = c.b
@@ -552,6 +607,8 @@ def add_lsh_partners(con: duckdb.DuckDBPyConnection, tables: list[str], model: L
             JOIN recs x ON x.id = c.a JOIN recs y ON y.id = c.b
             WHERE {address_dice} >= {min(model.address_levels)}
               AND coalesce({dice} >= {min(model.dice_levels)}, true)
+            UNION
+            SELECT a, b FROM date_free_pairs
         )
         SELECT id, list(DISTINCT partner) AS partners
         FROM (SELECT a AS id, b AS partner FROM pairs UNION ALL SELECT b, a FROM pairs)
@@ -569,52 +626,6 @@ def add_lsh_partners(con: duckdb.DuckDBPyConnection, tables: list[str], model: L
             """
         )
     con.execute("DROP TABLE lsh_lists")
-
-
-M_U_FLOOR = 1e-6
-"""EM can drive a level's m to exactly 0 (a level seen only among non-matches shrinks
-geometrically until it underflows); splink then refuses the value mid-training, and a weight of
-minus infinity is not evidence anyway. Every m and u is therefore floored, during EM (below) and
-after it."""
-
-
-_EM_LOOKUP = "m_u_records_to_lookup_dict"
-
-
-@contextmanager
-def _floored_em() -> Iterator[None]:
-    """Floor the m/u values of each EM iteration.
-
-    splink 5 offers no hook for this, so the one pure function that turns EM's SQL results into
-    parameters is wrapped for the duration of training.
-    """
-    namespace = vars(splink_em)
-    original = namespace[_EM_LOOKUP]
-
-    def floored(records: list[dict[str, Any]]) -> Any:
-        for record in records:
-            for key in ("m_probability", "u_probability"):
-                value = record.get(key)
-                if isinstance(value, int | float) and value < M_U_FLOOR:
-                    record[key] = M_U_FLOOR
-        return original(records)
-
-    namespace[_EM_LOOKUP] = floored
-    try:
-        yield
-    finally:
-        namespace[_EM_LOOKUP] = original
-
-
-def _floor_probabilities(linker: Linker, m_floor: float) -> None:
-    for comparison in linker._settings_obj.comparisons:  # splink has no public setter
-        for level in comparison.comparison_levels:
-            if level.is_null_level:
-                continue
-            if level.m_probability is not None and level.m_probability < m_floor:
-                level.m_probability = m_floor
-            if level.u_probability is not None and level.u_probability < M_U_FLOOR:
-                level.u_probability = M_U_FLOOR
 
 
 DAYS_PER_MONTH = 365.25 / 12
@@ -703,47 +714,6 @@ def with_place_u(model: LinkModel, estimate: float | None) -> LinkModel:
     return model if estimate is None else replace(model, place_u=estimate)
 
 
-NEUTRAL_AGREEMENT = (("nationality", "same"),)
-"""Levels whose agreement is no evidence beyond the other comparisons (weight 0: u = m)."""
-
-
-def _neutral_agreement(linker: Linker) -> None:
-    """Give the ``NEUTRAL_AGREEMENT`` levels weight 0; their comparison still counts when the
-    values differ."""
-    for comparison in linker._settings_obj.comparisons:  # splink has no public setter
-        for level in comparison.comparison_levels:
-            key = (comparison.output_column_name, level.label_for_charts)
-            if key in NEUTRAL_AGREEMENT and level.m_probability is not None:
-                level.u_probability = level.m_probability
-
-
-REGISTERED_APART = ("registered", "further apart")
-
-
-def _floor_registered_apart(linker: Linker, least: float) -> None:
-    """Keep m of "registered further apart" at ``least`` or more, the other levels' m scaled to
-    leave the sum 1.
-
-    Whatever EM learns of it is the data's pattern of repeat registrations, and a world (or a
-    year's extract) in which no victim was registered twice more than a year apart teaches
-    m = 0: a veto on every later re-registration (a victim exploited again, or reported by a
-    care organisation years after the police). The floor leaves a penalty, not a veto.
-    """
-    for comparison in linker._settings_obj.comparisons:  # splink has no public setter
-        if comparison.output_column_name != REGISTERED_APART[0]:
-            continue
-        levels = [x for x in comparison.comparison_levels if not x.is_null_level]
-        apart = next(x for x in levels if x.label_for_charts == REGISTERED_APART[1])
-        if apart.m_probability is None or apart.m_probability >= least:
-            return
-        others = [(x, x.m_probability) for x in levels if x is not apart]
-        rest = sum(m for _, m in others if m is not None)
-        for x, m in others:
-            if m is not None and rest > 0:
-                x.m_probability = m * (1 - least) / rest
-        apart.m_probability = least
-
-
 def _derive_name_keyed_u(linker: Linker, model: LinkModel) -> None:
     """Set u of the name-keyed levels, which random sampling cannot estimate.
 
@@ -829,6 +799,16 @@ def date_block(date_pairs: int, dialect: Dialect = DUCKDB) -> Any:
     return CustomRule(f"l.tok_dob = r.tok_dob AND {dialect.hash_sample('l.tok_dob', modulus)}")
 
 
+def disagreement_floors(model: LinkModel) -> dict[tuple[str, str], float]:
+    """The least m of each disagreement level (``floors.floor_disagreement``)."""
+    parts = {("dob", label): model.dob_part_m for label in (YEAR_MONTH, YEAR_DAY, MONTH_DAY)}
+    return {
+        ("dob", "different"): model.dob_different_m,
+        **parts,
+        ("bloom", "dissimilar"): model.names_dissimilar_m,
+    }
+
+
 def train(
     linker: Linker,
     model: LinkModel,
@@ -868,6 +848,7 @@ def train(
     _derive_name_keyed_u(linker, model)  # splink re-pools u from its training records after EM
     _floor_probabilities(linker, max(model.m_floor, M_U_FLOOR))
     _floor_registered_apart(linker, model.registered_apart_m)
+    floor_disagreement(linker, disagreement_floors(model))
     _neutral_agreement(linker)
 
 

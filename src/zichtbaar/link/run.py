@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 import os
 import shutil
 import time
@@ -24,6 +23,7 @@ import pyarrow as pa
 from splink.blocking_rule_library import CustomRule
 
 from zichtbaar.errors import LinkError
+from zichtbaar.link.cannot_link import cannot_link_pairs, contradicts
 from zichtbaar.link.clusters import carry_over_ids, cluster_ids
 from zichtbaar.link.dialect import DUCKDB
 from zichtbaar.link.event_dates import EVENT_GAP_COLUMNS, score_event_pairs
@@ -193,6 +193,11 @@ RUN_TABLES = (
 
 ENGINES = ("duckdb", "spark")
 
+EVENT_RULE = "evidence"
+"""The cannot-link rule of the register check (``cannot_link.contradicts``), whatever the
+dedupe's: a register holds many namesakes of each victim, and a different date of birth against
+the person's dated registration is what tells a look-alike's event from the victim's own."""
+
 EVENT_CANDIDATES = 0.1
 """Score (without the event's date) from which a person-event pair is a candidate: the gap's
 weight can lift it to the register threshold (``event_dates.py``: the best buckets of the demo
@@ -355,7 +360,8 @@ def _link(
             model,
             partners=False,
         )
-        add_lsh_partners(con, ["link_eligible", "link_events"], model)  # across the two
+        # across the two; no date-free partners: a register holds many namesakes of each victim
+        add_lsh_partners(con, ["link_eligible", "link_events"], model, date_free=False)
         # The blocking is sized by the pairs *between* the tables: the dedupe's rules were sized
         # for the registrations alone, and against a register of millions every date rule must
         # ask for plausible pairs (100k persons x 5 M register rows ran out of memory without).
@@ -499,78 +505,11 @@ def _event_conflicts(
         WITH c AS ({_event_pairs(checks.physical_name)})
         SELECT DISTINCT c.r_id AS event_id, split_part(c.l_id, '|', 1) AS person_id
         FROM c JOIN check_events e ON e.id = c.r_id JOIN check_eligible g ON g.id = c.l_id
-        WHERE {contradicts("c", "e", "g", "bloom_bits", model, prior)}
+        WHERE {contradicts("c", "e", "g", "bloom_bits", model, prior, EVENT_RULE)}
         """
     )
     con.execute("DROP TABLE check_events")
     con.execute("DROP TABLE check_eligible")
-
-
-def contradicts(
-    pair: str, left: str, right: str, names: str, model: LinkModel, prior: float
-) -> str:
-    """SQL: the scored ``pair`` (match_probability, match_weight) of records ``left`` and
-    ``right`` may not end up in one person.
-
-    It scored below ``model.cannot_link`` and either its evidence speaks against a match (the
-    match weight is below the prior's: Bayes factor below 1) or both records have names and a
-    date, so that a low score means they disagree. A pair missing one of those scores low for
-    want of evidence (a registration without a date and a name half alike scores 0.03 with
-    +9.6 bits for the match): as a cannot-link it split true persons (demo world: 4 of its
-    4,166 true pairs). ``names`` is the filter column of the two tables.
-    """
-    prior_weight = math.log2(prior / (1 - prior))
-    return (
-        f"({pair}.match_probability < {model.cannot_link} "
-        f"AND ({pair}.match_weight < {prior_weight} "
-        f"OR ({left}.{names} IS NOT NULL AND {right}.{names} IS NOT NULL "
-        f"AND {left}.tok_dob IS NOT NULL AND {right}.tok_dob IS NOT NULL)))"
-    )
-
-
-def cannot_link_pairs(
-    con: duckdb.DuckDBPyConnection,
-    ids: list[str],
-    pairs: list[tuple[str, str]],
-    model: LinkModel,
-    prior: float,
-) -> list[tuple[str, str]]:
-    """Cannot-link pairs inside the candidate clusters (connected components at the threshold).
-
-    Two registrations with different BSN tokens, or a pair the model scored below
-    ``model.cannot_link``, must not be chained into one person by a record that resembles both.
-    Only pairs inside one component matter, which keeps this small at any scale.
-    """
-    components = cluster_ids(ids, pairs)
-    multi: dict[str, int] = {}
-    for person in components.values():
-        multi[person] = multi.get(person, 0) + 1
-    members = {rid: c for rid, c in components.items() if multi[c] > 1}
-    if not members:
-        return []
-    con.register(
-        "link_components",
-        pa.table({"id": list(members), "component": list(members.values())}),
-    )
-    rows = con.execute(
-        f"""
-        WITH c AS (
-            SELECT lc.id, lc.component, r.tok_bsn
-            FROM link_components lc JOIN registrations r ON r.registration_id = lc.id
-        )
-        SELECT a.id, b.id FROM c a JOIN c b
-          ON a.component = b.component AND a.id < b.id
-         AND a.tok_bsn IS NOT NULL AND b.tok_bsn IS NOT NULL AND a.tok_bsn <> b.tok_bsn
-        UNION
-        SELECT p.id_l, p.id_r FROM dedupe_predictions p
-        JOIN link_components a ON a.id = p.id_l JOIN link_components b ON b.id = p.id_r
-        JOIN registrations x ON x.registration_id = p.id_l
-        JOIN registrations y ON y.registration_id = p.id_r
-        WHERE a.component = b.component AND {contradicts("p", "x", "y", "bloom", model, prior)}
-        """
-    ).fetchall()
-    con.unregister("link_components")
-    return [(str(a), str(b)) for a, b in rows]
 
 
 def open_run(runs_dir: Path, run_id: str, read_only: bool = True) -> duckdb.DuckDBPyConnection:
