@@ -168,8 +168,11 @@ def test_release_estimates_per_year_with_sensitivity_and_minors() -> None:
     for e in out["estimate_by_year"]:
         assert e["total"] % 10 == 0 and e["lower"] <= e["total"] <= e["upper"]
         assert e["linkage_draws"] == 2 and e["linkage_share"] is not None
-        assert set(e["levels"]) == {"adult", "minor"}
+        assert "levels" not in e  # the default (log-linear) has no minor/adult split
     assert out["estimate"] == out["estimate_by_year"][-1]
+    strata = release_estimates(h, draws=[h, h], procedure="lcmcr_strata", workers=1)
+    for e in strata["estimate_by_year"]:
+        assert set(e["levels"]) == {"adult", "minor"}
     assert {f["procedure"] for f in out["estimate_sensitivity"][0]["figures"]} == set(PROCEDURES)
     assert [m["year"] for m in out["minors_domestic_sexual_estimated"]] == [2020, 2021]
 
