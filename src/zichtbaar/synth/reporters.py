@@ -19,7 +19,7 @@ from scipy.special import expit, logit
 
 from zichtbaar.standard.codes import INVESTIGATIVE_REPORTER_TYPES, MINOR_AGE_GROUPS
 from zichtbaar.synth.config import WorldConfig
-from zichtbaar.synth.scenarios import HARD
+from zichtbaar.synth.scenarios import HARD, forms
 
 
 @dataclass(frozen=True)
@@ -69,18 +69,6 @@ _EAST_SOUTH = frozenset(
 _FOREIGN = {"NL": 0.0}
 
 
-def _forms(default: float, **p: float) -> dict[str, float]:
-    forms = (
-        "domestic_sexual",
-        "crossborder_sexual",
-        "labour",
-        "criminal",
-        "organ_removal",
-        "other_unknown",
-    )
-    return {f: p.get(f, default) for f in forms}
-
-
 _NOT_AFTER_KMAR = {"kmar": -3.0}
 """A victim the Royal Marechaussee took up (at the border, mostly foreign, often moved on or
 deported) is rarely registered by anyone else: Ned's K overlaps every other list less than
@@ -93,7 +81,7 @@ ORGANISATIONS: tuple[Organisation, ...] = (
         "police-nl",
         "police",
         "Nationale Politie",
-        _forms(0.06, domestic_sexual=0.11, crossborder_sexual=0.31, labour=0.07, criminal=0.12),
+        forms(0.06, domestic_sexual=0.11, crossborder_sexual=0.31, labour=0.07, criminal=0.12),
         minor_factor=0.2,
         habits=Habits("dmy_dash", 0.0, "passport"),
     ),
@@ -101,7 +89,7 @@ ORGANISATIONS: tuple[Organisation, ...] = (
         "kmar",
         "kmar",
         "Koninklijke Marechaussee",
-        _forms(0.015, crossborder_sexual=0.15, labour=0.06),
+        forms(0.015, crossborder_sexual=0.15, labour=0.06),
         group_factor={"NL": 0.1, "EU_EEA": 0.6},
         minor_factor=0.5,
         referral=-1.6,
@@ -111,7 +99,7 @@ ORGANISATIONS: tuple[Organisation, ...] = (
         "nla",
         "labour_inspectorate",
         "Nederlandse Arbeidsinspectie",
-        _forms(0.0005, labour=0.055),
+        forms(0.0005, labour=0.055),
         minor_factor=0.05,
         referral=0.3,
         referral_from=_NOT_AFTER_KMAR,
@@ -121,7 +109,7 @@ ORGANISATIONS: tuple[Organisation, ...] = (
         "fiod",
         "other_investigative",
         "Bijzondere opsporingsdienst (synthetisch)",
-        _forms(0.001, labour=0.01, criminal=0.012),
+        forms(0.001, labour=0.01, criminal=0.012),
         minor_factor=0.2,
         referral_from=_NOT_AFTER_KMAR,
         habits=Habits("iso", 0.0, "passport"),
@@ -130,7 +118,7 @@ ORGANISATIONS: tuple[Organisation, ...] = (
         "opvang-west",
         "shelter_care",
         "Opvang West (synthetisch)",
-        _forms(0.004, domestic_sexual=0.009, crossborder_sexual=0.016),
+        forms(0.004, domestic_sexual=0.009, crossborder_sexual=0.016),
         minor_factor=0.3,
         regions=_WEST,
         referral=0.1,
@@ -141,7 +129,7 @@ ORGANISATIONS: tuple[Organisation, ...] = (
         "opvang-oost",
         "shelter_care",
         "Opvang Oost en Zuid (synthetisch)",
-        _forms(0.004, domestic_sexual=0.009, crossborder_sexual=0.016),
+        forms(0.004, domestic_sexual=0.009, crossborder_sexual=0.016),
         minor_factor=0.3,
         regions=_EAST_SOUTH,
         referral=0.1,
@@ -152,7 +140,7 @@ ORGANISATIONS: tuple[Organisation, ...] = (
         "jeugdzorg-west",
         "youth_care",
         "Jeugdzorg West (synthetisch)",
-        _forms(0.013, domestic_sexual=0.027, criminal=0.027),
+        forms(0.013, domestic_sexual=0.027, criminal=0.027),
         adult_factor=0.0,
         regions=_WEST,
         referral=1.5,
@@ -163,7 +151,7 @@ ORGANISATIONS: tuple[Organisation, ...] = (
         "jeugdzorg-oost",
         "youth_care",
         "Jeugdzorg Oost en Zuid (synthetisch)",
-        _forms(0.013, domestic_sexual=0.027, criminal=0.027),
+        forms(0.013, domestic_sexual=0.027, criminal=0.027),
         adult_factor=0.0,
         regions=_EAST_SOUTH,
         referral=1.5,
@@ -174,7 +162,7 @@ ORGANISATIONS: tuple[Organisation, ...] = (
         "gemeente-rotterdam",
         "municipality",
         "Gemeente Rotterdam, zorgcoördinatie (synthetisch)",
-        _forms(0.09),
+        forms(0.09),
         regions=frozenset({"rotterdam"}),
         referral=0.2,
         referral_from=_NOT_AFTER_KMAR,
@@ -184,7 +172,7 @@ ORGANISATIONS: tuple[Organisation, ...] = (
         "gemeente-utrecht",
         "municipality",
         "Gemeente Utrecht, zorgcoördinatie (synthetisch)",
-        _forms(0.09),
+        forms(0.09),
         regions=frozenset({"midden_nederland"}),
         referral=0.2,
         referral_from=_NOT_AFTER_KMAR,
@@ -194,7 +182,7 @@ ORGANISATIONS: tuple[Organisation, ...] = (
         "rechtshulp",
         "legal_aid",
         "Advocatencollectief (synthetisch)",
-        _forms(0.006),
+        forms(0.006),
         group_factor=_FOREIGN,
         referral=0.6,
         # lawyers take on nearly every shelter client (Ned: O x Z 7.4 times independence)
@@ -205,7 +193,7 @@ ORGANISATIONS: tuple[Organisation, ...] = (
         "ngo-platform",
         "ngo",
         "Platform tegen uitbuiting (synthetisch)",
-        _forms(0.006, crossborder_sexual=0.018, labour=0.015),
+        forms(0.006, crossborder_sexual=0.018, labour=0.015),
         referral=0.5,
         referral_from={**_NOT_AFTER_KMAR, "shelter_care": 2.5},
         habits=Habits("iso", 0.5, "german"),
@@ -214,7 +202,7 @@ ORGANISATIONS: tuple[Organisation, ...] = (
         "ggd",
         "healthcare",
         "GGD-regio's (synthetisch)",
-        _forms(0.002, domestic_sexual=0.006, crossborder_sexual=0.008),
+        forms(0.002, domestic_sexual=0.006, crossborder_sexual=0.008),
         referral_from=_NOT_AFTER_KMAR,
         habits=Habits("dmy_dash", 0.1, "passport"),
     ),
@@ -222,7 +210,7 @@ ORGANISATIONS: tuple[Organisation, ...] = (
         "overig",
         "other",
         "Overige melders en zelfmelders (synthetisch)",
-        _forms(0.008),
+        forms(0.008),
         referral_from=_NOT_AFTER_KMAR,
         habits=Habits("dmy_slash", 0.2, "passport"),
     ),
