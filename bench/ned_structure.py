@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from zichtbaar.estimate import PatternTable, estimate, make_table
-from zichtbaar.standard.codes import REPORTER_TYPES
+from zichtbaar.standard.codes import MINOR_AGE_GROUPS, REPORTER_TYPES
 from zichtbaar.synth import World
 
 LISTS = ("I", "K", "O", "P", "R", "Z")
@@ -182,4 +182,4 @@ def compare(
 
 
 def minors_mask(world: World) -> pd.Series:
-    return world.captures["age_group"].isin(["0-11", "12-17"])
+    return world.captures["age_group"].isin(MINOR_AGE_GROUPS)

@@ -34,7 +34,8 @@ from zichtbaar.estimate.published import LINKAGE_DRAWS
 from zichtbaar.estimate.yearly import coverage
 from zichtbaar.intake import ingest_package
 from zichtbaar.intake.snapshot import export_snapshot
-from zichtbaar.link.evaluate import keyed_by_id, read_truth
+from zichtbaar.link.calibration import labelled_pairs, reliability
+from zichtbaar.link.evaluate import keyed_by_id
 from zichtbaar.link.quality import write_reliability
 from zichtbaar.link.run import RunInfo, open_run, run_linkage
 from zichtbaar.programme import SEED, load_programme, parse_yaml, save_programme, snapshot
@@ -248,7 +249,7 @@ def run_demo(
         years = (config.start_year, config.end_year)
         run_dir = settings.runs_dir / run.run_id
         estimates = _estimates(con, truth, years, run_dir, settings.min_cell)
-        calibration = _calibration(con, snap.world_dir, settings.home / "evaluation" / run.run_id)
+        calibration = _calibration(con, world, settings.home / "evaluation" / run.run_id)
         tick("estimate", 1, 1)
         timings["estimate"] = time.perf_counter() - t0
         t0 = time.perf_counter()
@@ -299,12 +300,15 @@ def run_demo(
     )
 
 
-def _calibration(con: duckdb.DuckDBPyConnection, world_dir: Path, out: Path) -> dict[str, Any]:
+def _calibration(con: duckdb.DuckDBPyConnection, world: World, out: Path) -> dict[str, Any]:
     """The run's match probabilities against the world's truth: figures for the release and the
     reliability chart in ``out`` (``<home>/evaluation/<run>``; the demo can, because it knows who
     is who)."""
-    truth = read_truth(world_dir / "truth" / "records.csv")
-    rel = write_reliability(con, keyed_by_id(con, "registrations", "registration_id", truth), out)
+    truth = dict(zip(world.records["record_id"], world.records["person_id"], strict=True))
+    rel = reliability(
+        *labelled_pairs(con, keyed_by_id(con, "registrations", "registration_id", truth))
+    )
+    write_reliability(rel, out)
     return {"ece": round(rel.ece, 4), "brier": round(rel.brier, 4), "pairs": rel.pairs}
 
 

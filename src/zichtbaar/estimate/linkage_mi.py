@@ -183,11 +183,11 @@ def widen(
     m = len(q)
     if m < 2 or not all(math.isfinite(v) and v > 0 for v in (estimate, low, high)):
         return low, high
-    z = float(stats.norm.ppf(0.5 + level / 2))
     extra = (1 + 1 / m) * float(np.var(q, ddof=1))
-    centre = math.log(estimate)
     if extra <= 0:
         return low, high
+    z = float(stats.norm.ppf(0.5 + level / 2))
+    centre = math.log(estimate)
     out = []
     for sign, bound in ((-1.0, low), (1.0, high)):
         w = ((centre - math.log(bound)) / z) ** 2

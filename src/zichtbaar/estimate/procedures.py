@@ -231,8 +231,10 @@ def combine_figures(figures: list[Figure], base: Figure | None = None) -> Figure
     that break the model).
     """
     name = figures[0].procedure
-    bad = [f for f in figures if not f.ok] + ([base] if base is not None and not base.ok else [])
     observed = round(float(np.mean([f.observed for f in figures])))
+    if base is not None and not base.ok:
+        return failed(name, base.observed, f"the run's own clustering: {base.reason}")
+    bad = [f for f in figures if not f.ok]
     if bad:
         return failed(
             name, observed, f"{len(bad)} of {len(figures)} linkage draws: {bad[0].reason}"
@@ -255,7 +257,7 @@ def combine_figures(figures: list[Figure], base: Figure | None = None) -> Figure
         est, lo, hi = r["estimate"], r["ci_low"], r["ci_high"]
     return Figure(
         name, observed, est, lo, hi,
-        warnings=sorted({w for f in figures for w in f.warnings}),
+        warnings=sorted({w for f in [*figures, *([base] if base else [])] for w in f.warnings}),
         detail={"linkage_draws": len(figures), "between_draws_sd": round(spread, 1),
                 **_mean_levels(figures if base is None else [base])},
         samples=samples, bayesian=figures[0].bayesian,

@@ -35,11 +35,7 @@ def evaluate_run(
         events = keyed_by_id(con, "register_events", "event_id", truth)
         linked = event_accuracy(con, registrations, events)
         try:
-            rel: Reliability | None = (
-                write_reliability(con, registrations, charts)
-                if charts is not None
-                else reliability(*labelled_pairs(con, registrations))
-            )
+            rel: Reliability | None = reliability(*labelled_pairs(con, registrations))
         except LinkError:  # the truth names no scored pair: nothing to calibrate against
             rel = None
     finally:
@@ -49,6 +45,8 @@ def evaluate_run(
     report["blocking"] = blocking_recall(runs_dir / run_id, registrations).to_dict()
     if rel is not None:
         report["calibration"] = {"ece": rel.ece, "brier": rel.brier, "pairs": rel.pairs}
+        if charts is not None:
+            write_reliability(rel, charts)
     if linked is not None:
         report["register_events"] = linked.to_dict()
     return report

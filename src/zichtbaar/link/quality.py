@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ import duckdb
 import pandas as pd
 from splink import Linker
 
-from zichtbaar.link.calibration import Reliability, labelled_pairs, reliability
+from zichtbaar.link.calibration import Reliability
 from zichtbaar.link.model import LinkModel
 
 log = logging.getLogger(__name__)
@@ -95,20 +95,26 @@ def write_quality(
         "event_gap_weights": lambda: event_gap_chart(con),
     }
     for name, make in makers.items():
-        try:
-            with warnings.catch_warnings():
-                # splink's chart specs re-read by altair 6 warn about a selection they share;
-                # the chart is right and the warning means nothing to a user
-                warnings.filterwarnings(
-                    "ignore", "Automatically deduplicated selection", category=UserWarning
-                )
-                chart = make()
-                if chart is None:
-                    continue
-                chart.save(str(charts / f"{name}.html"))
-                chart.save(str(charts / f"{name}.json"))
-        except Exception as exc:  # a chart is a convenience; never fail a run for it
-            log.warning("could not save chart %s: %s", name, type(exc).__name__)
+        save_chart(make, charts, name)
+
+
+def save_chart(make: Callable[[], alt.Chart | None], directory: Path, name: str) -> None:
+    """``name.html`` and ``name.json`` of the chart ``make`` builds (nothing when it builds
+    none). A chart is a convenience: a failure is logged, never raised."""
+    try:
+        with warnings.catch_warnings():
+            # splink's chart specs re-read by altair 6 warn about a selection they share;
+            # the chart is right and the warning means nothing to a user
+            warnings.filterwarnings(
+                "ignore", "Automatically deduplicated selection", category=UserWarning
+            )
+            chart = make()
+            if chart is None:
+                return
+            chart.save(str(directory / f"{name}.html"))
+            chart.save(str(directory / f"{name}.json"))
+    except Exception as exc:
+        log.warning("could not save chart %s: %s", name, type(exc).__name__)
 
 
 def event_gap_chart(con: duckdb.DuckDBPyConnection) -> alt.Chart | None:
@@ -160,22 +166,11 @@ def reliability_chart(rel: Reliability) -> alt.Chart:
     return chart
 
 
-def write_reliability(
-    con: duckdb.DuckDBPyConnection, truth: Mapping[str, str], out_dir: Path
-) -> Reliability:
-    """Measure the dedupe probabilities of the run open in ``con`` against ``truth``
-    (registration id → person) and save ``reliability.{html,json}`` (chart) and
-    ``reliability_figures.json`` in ``out_dir``. Only where a labelled sample exists (a synthetic
-    world, a clerical review): without one there is nothing to measure against. Not inside the
-    run directory, which is immutable once written."""
-    p, match = labelled_pairs(con, truth)
-    rel = reliability(p, match)
+def write_reliability(rel: Reliability, out_dir: Path) -> None:
+    """Save a run's measured calibration in ``out_dir``: ``reliability.{html,json}`` (the chart)
+    and ``reliability_figures.json``. Only where a labelled sample exists (a synthetic world, a
+    clerical review): without one there is nothing to measure against. Not inside the run
+    directory, which is immutable once written."""
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "reliability_figures.json").write_text(json.dumps(rel.to_dict(), indent=2))
-    try:
-        chart = reliability_chart(rel)
-        chart.save(str(out_dir / "reliability.html"))
-        chart.save(str(out_dir / "reliability.json"))
-    except Exception as exc:  # a chart is a convenience; never fail the evaluation for it
-        log.warning("could not save chart reliability: %s", type(exc).__name__)
-    return rel
+    save_chart(lambda: reliability_chart(rel), out_dir, "reliability")
