@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from zichtbaar.estimate import PatternTable, patterns_from_histories
-from zichtbaar.estimate.procedures import COVARIATE
+from zichtbaar.estimate.procedures import COVARIATE, GROUP
 from zichtbaar.estimate.published import year_tables
 from zichtbaar.synth.config import WorldConfig
 from zichtbaar.synth.world import World, build_world
@@ -109,4 +109,4 @@ def classic_cells(scenario: str, reps: int, n: int = 3000) -> Iterator[Cell]:
     for r in range(reps):
         h = classic_histories(scenario, np.random.default_rng([20261207, r]), n)
         yield Cell(f"classic:{scenario}", "true", r, None, n,
-                   [patterns_from_histories(h, lists, [COVARIATE])])  # fmt: skip
+                   [patterns_from_histories(h, lists, [COVARIATE, GROUP])])  # fmt: skip

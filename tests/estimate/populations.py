@@ -6,6 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from zichtbaar.estimate.procedures import GROUP, population_groups
+
 
 def two_class_patterns(
     rng: np.random.Generator, n: int, lists: int, share_low: float, p_high: float, p_low: float
@@ -27,7 +29,8 @@ CLASSIC = ("independent", "dependence", "two_class", "observed_covariate")
 
 def classic_histories(scenario: str, rng: np.random.Generator, n: int = 3000) -> pd.DataFrame:
     """Person-level capture histories of n people (all of them, also the never-seen) in one of
-    the classic scenarios, with the lists of the reporter groups and a ``minor_adult`` column.
+    the classic scenarios, with the lists of the reporter groups, a ``minor_adult`` column and
+    the population groups (a nationality drawn independently of every list).
 
     - independent: every list records each person independently (p 0.08-0.3);
     - dependence: police and care positively dependent (a referral: care records 45 % of
@@ -54,4 +57,33 @@ def classic_histories(scenario: str, rng: np.random.Generator, n: int = 3000) ->
         x[:, 2] = np.where(x[:, 0], rng.random(n) < 0.45, rng.random(n) < 0.1)
     out = pd.DataFrame(x.astype(np.int64), columns=lists)
     out["minor_adult"] = np.where(minor, "minor", "adult")
+    # a nationality no list depends on: the groups model must not be hurt by a neutral split
+    dutch = pd.Series(np.where(rng.random(n) < 0.6, "NL", "EU_EEA"))
+    out[GROUP] = population_groups(out["minor_adult"], dutch)
+    return out
+
+
+NATIONALITY_LISTS = ["police", "kmar", "care", "municipal", "other"]
+
+
+def nationality_histories(rng: np.random.Generator, n: int = 4000) -> pd.DataFrame:
+    """People whose lists depend on nationality as the Dutch lists do (Ned): the border police
+    (``kmar``) register foreigners, whom the others then rarely register; the ``other`` list (legal
+    aid) registers foreigners only, mostly care's clients. Within Dutch and within foreign adults
+    the lists are otherwise independent; minors (20 %) are seen at half the rates."""
+    foreign = rng.random(n) < 0.45
+    minor = rng.random(n) < 0.2
+    scale = np.where(minor, 0.5, 1.0)
+    police = rng.random(n) < 0.2 * scale
+    kmar = rng.random(n) < np.where(foreign, 0.18, 0.01) * scale
+    care = rng.random(n) < np.where(kmar, 0.01, np.where(foreign, 0.08, 0.15)) * scale
+    municipal = rng.random(n) < np.where(kmar, 0.005, 0.1) * scale
+    other = rng.random(n) < np.where(foreign, np.where(care, 0.6, 0.05), 0.0) * scale
+    out = pd.DataFrame(
+        np.column_stack([police, kmar, care, municipal, other]).astype(np.int64),
+        columns=NATIONALITY_LISTS,
+    )
+    out["minor_adult"] = np.where(minor, "minor", "adult")
+    nationality = pd.Series(np.where(foreign, "AFRICA", "NL"))
+    out[GROUP] = population_groups(out["minor_adult"], nationality)
     return out

@@ -6,15 +6,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.estimate.populations import classic_histories
+from tests.estimate.populations import NATIONALITY_LISTS, classic_histories, nationality_histories
 from zichtbaar.estimate import make_table, patterns_from_histories
 from zichtbaar.estimate.linkage_mi import rubin_log
 from zichtbaar.estimate.procedures import (
+    GROUP,
     PROCEDURES,
     Z95,
     Figure,
     combine_figures,
     draw_chains,
+    population_groups,
     run_procedure,
 )
 from zichtbaar.estimate.published import release_estimates, year_tables
@@ -25,7 +27,7 @@ LISTS = ["police", "inspection", "care", "youth_municipal", "other"]
 
 def _table(scenario: str, seed: int, n: int = 3000):  # type: ignore[no-untyped-def]
     h = classic_histories(scenario, np.random.default_rng(seed), n)
-    return patterns_from_histories(h, LISTS, ["minor_adult"])
+    return patterns_from_histories(h, LISTS, ["minor_adult", GROUP])
 
 
 @pytest.mark.parametrize("name", list(PROCEDURES))
@@ -168,11 +170,11 @@ def test_release_estimates_per_year_with_sensitivity_and_minors() -> None:
     for e in out["estimate_by_year"]:
         assert e["total"] % 10 == 0 and e["lower"] <= e["total"] <= e["upper"]
         assert e["linkage_draws"] == 2 and e["linkage_share"] is not None
-        assert "levels" not in e  # the default (log-linear) has no minor/adult split
+        assert set(e["levels"]) == {"adult", "minor"}  # the default reports both groups
     assert out["estimate"] == out["estimate_by_year"][-1]
-    strata = release_estimates(h, draws=[h, h], procedure="lcmcr_strata", workers=1)
-    for e in strata["estimate_by_year"]:
-        assert set(e["levels"]) == {"adult", "minor"}
+    loglinear = release_estimates(h, draws=[h, h], procedure="loglinear_bootstrap", workers=1)
+    for e in loglinear["estimate_by_year"]:
+        assert "levels" not in e  # a pooled log-linear figure has no minor/adult split
     assert {f["procedure"] for f in out["estimate_sensitivity"][0]["figures"]} == set(PROCEDURES)
     assert [m["year"] for m in out["minors_domestic_sexual_estimated"]] == [2020, 2021]
 
@@ -200,3 +202,32 @@ def test_a_list_that_sees_only_one_group_does_not_break_the_strata() -> None:
     t = patterns_from_histories(h[h[LISTS].max(axis=1) > 0], LISTS, ["minor_adult"])
     fig = run_procedure("lcmcr_strata", t)
     assert fig.ok, fig.reason
+
+
+def test_population_groups_split_adults_by_nationality_only() -> None:
+    minor = pd.Series(["minor", "minor", "adult", "adult", "adult"])
+    nationality = pd.Series(["NL", "AFRICA", "NL", "EU_EEA", None])
+    assert population_groups(minor, nationality).tolist() == [
+        "minor", "minor", "adult_dutch", "adult_foreign", "adult_foreign"
+    ]  # fmt: skip
+
+
+def test_groups_model_reports_minors_and_adults_and_covers() -> None:
+    """Border police and legal aid see foreigners (as in Ned); the groups model fits minors,
+    Dutch and foreign adults apart and reports minors and adults, the sum of its draws."""
+    h = nationality_histories(np.random.default_rng([7, 0]), 4000)
+    seen = h[h[NATIONALITY_LISTS].max(axis=1) > 0]
+    t = patterns_from_histories(seen, NATIONALITY_LISTS, ["minor_adult", GROUP])
+    assert {lv[0] for lv in t.levels([GROUP])} == {"minor", "adult_dutch", "adult_foreign"}
+    fig = run_procedure("lcmcr_groups", t, seed=0)
+    assert fig.ok and fig.ci_low <= 4000 <= fig.ci_high
+    assert set(fig.detail["levels"]) == {"adult", "minor"}
+    assert sum(fig.detail["levels"].values()) == pytest.approx(fig.estimate, rel=0.05)
+
+
+def test_year_tables_carry_the_population_groups() -> None:
+    h = _histories(3).assign(nationality_group="NL")
+    h.loc[h.index[::3], "nationality_group"] = "ASIA"
+    tables, _ = year_tables(h)
+    groups = {lv[0] for lv in tables[2020].levels([GROUP])}
+    assert groups == {"minor", "adult_dutch", "adult_foreign"}
