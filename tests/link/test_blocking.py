@@ -7,17 +7,17 @@ import numpy as np
 import pyarrow as pa
 from splink import block_on
 
-from zichtbaar.link.dialect import DUCKDB
-from zichtbaar.link.model import (
+from zichtbaar.link.blocking_rules import (
     EM_DATE_PAIRS,
     PLAUSIBLE_FROM_PAIRS,
-    LinkModel,
-    add_lsh_partners,
-    between_pair_count,
     blocking_rules,
     date_block,
     plausible_pair,
 )
+from zichtbaar.link.dialect import DUCKDB
+from zichtbaar.link.model import LinkModel
+from zichtbaar.link.partners import add_lsh_partners
+from zichtbaar.link.training import between_pair_count
 
 RNG = np.random.default_rng(3)
 NAME_A = np.packbits(RNG.random(1024) < 0.23).tobytes()

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from zichtbaar.link.clusters import cluster_ids
 from zichtbaar.link.lsh import LshConfig, band_keys
-from zichtbaar.link.model import band_prefix
+from zichtbaar.link.partners import band_prefix
 
 
 def test_a_record_like_two_people_does_not_chain_them() -> None:

@@ -13,13 +13,9 @@ from tests.link.encoded_world import Encoder
 from zichtbaar.encode.identity import identity
 from zichtbaar.encode.keys import new_key
 from zichtbaar.link.blocking import _pair_condition
-from zichtbaar.link.model import (
-    COMPARED_COLUMNS,
-    LinkModel,
-    add_lsh_partners,
-    blocking_rules,
-    prepare_records,
-)
+from zichtbaar.link.blocking_rules import blocking_rules
+from zichtbaar.link.model import COMPARED_COLUMNS, LinkModel
+from zichtbaar.link.partners import add_lsh_partners, prepare_records
 
 PEOPLE = [
     ("a", "Anna Maria", "Jansen", "1990-03-14"),

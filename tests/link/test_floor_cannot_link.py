@@ -13,8 +13,10 @@ import pytest
 
 from zichtbaar.link.cannot_link import cannot_link_pairs, contradicts
 from zichtbaar.link.clusters import cluster_ids
+from zichtbaar.link.comparisons import YEAR_MONTH
 from zichtbaar.link.floors import floor_disagreement
-from zichtbaar.link.model import YEAR_MONTH, LinkModel, disagreement_floors
+from zichtbaar.link.model import LinkModel
+from zichtbaar.link.training import disagreement_floors
 
 PRIOR = 2**-14
 VARIANT = LinkModel(

@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 
 from tests.link.encoded_world import make_encoded_snapshot
-from zichtbaar.link.model import UNKNOWN_NATIONALITY_GROUP, LinkModel, comparisons
+from zichtbaar.link.comparisons import comparisons
+from zichtbaar.link.model import UNKNOWN_NATIONALITY_GROUP, LinkModel
 from zichtbaar.link.run import person_of_registration, run_linkage
 
 GROUPS = ("NL", "EU_EEA", "AFRICA", "ASIA", "EUROPE_OTHER")

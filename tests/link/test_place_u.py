@@ -7,7 +7,8 @@ import numpy as np
 import pyarrow as pa
 
 from zichtbaar.link.dialect import DUCKDB
-from zichtbaar.link.model import LinkModel, estimate_place_u, estimate_place_u_of_records
+from zichtbaar.link.model import LinkModel
+from zichtbaar.link.place_u import estimate_place_u, estimate_place_u_of_records
 
 
 def _records(dates: int, seed: int = 7) -> pa.Table:

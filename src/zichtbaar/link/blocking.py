@@ -2,7 +2,7 @@
 propose at all (a true pair no rule proposes is never scored, whatever the model).
 
 The rules are read back from the run's own splink model (``splink_model.json``), so the figure
-is that of the blocking the run used, conditions included (``model.plausible_pair``, the LSH
+is that of the blocking the run used, conditions included (``blocking_rules.plausible_pair``, the LSH
 rule's partner lists). An exploded array rule holds for a pair when the arrays share a value, or
 when one side's array holds the other's column value (``l.lsh_partners = r.id``).
 """
@@ -21,7 +21,8 @@ import pyarrow as pa
 
 from zichtbaar.errors import LinkError
 from zichtbaar.link.evaluate import groups
-from zichtbaar.link.model import COMPARED_COLUMNS, LinkModel, prepare_records
+from zichtbaar.link.model import COMPARED_COLUMNS, LinkModel
+from zichtbaar.link.partners import prepare_records
 from zichtbaar.link.run import MODEL_FILE, RUN_DB
 
 

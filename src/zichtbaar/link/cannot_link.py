@@ -3,7 +3,7 @@
 The clustering (``clusters.cluster_ids``) merges pairs at or above the threshold strongest
 first and refuses a merge that would put a cannot-link pair into one person, so that a
 registration resembling two people (no date, or no names) cannot chain them together. The
-register check (``run._event_conflicts``) refuses an event that one of the person's own
+register check (``registers._event_conflicts``) refuses an event that one of the person's own
 registrations contradicts, by the same SQL.
 """
 

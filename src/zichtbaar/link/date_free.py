@@ -24,7 +24,7 @@ from the name's other bearers anyway. Of the pairs sharing a band, only those wh
 ``LinkModel.date_free_dice`` are kept (the rule is for names that survived a date change, not
 for look-alikes), and only the first ``LinkModel.date_free_bands`` bands are joined.
 
-The pairs join the LSH partner lists (``model.add_lsh_partners``), so splink blocks on them
+The pairs join the LSH partner lists (``partners.add_lsh_partners``), so splink blocks on them
 through the rule it already has, and ``link/blocking.py`` counts them in the blocking recall.
 """
 

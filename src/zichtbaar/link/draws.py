@@ -3,7 +3,7 @@
 A run clusters once, at its threshold, although every scored pair has a match probability. A
 draw samples each candidate pair (scored at or above ``MIN_PROBABILITY``) as a link with its
 calibrated probability (``calibration.py``), clusters the sampled links with the run's own
-constraints (``run.cannot_link_pairs``, ``clusters.cluster_ids``: merge order by the run's score,
+constraints (``cannot_link.cannot_link_pairs``, ``clusters.cluster_ids``: merge order by the run's score,
 ties by the registration dates) and builds persons and capture histories with the run's own SQL
 (``histories.py``). The estimate stage combines the draws' estimates (``estimate/linkage_mi.py``).
 

@@ -3,9 +3,9 @@
 A run is an immutable DuckDB file ``runs/<run_id>/run.duckdb`` plus ``run.json``. Later stages read
 runs through ``open_run`` only.
 
-Purpose limitation is enforced here and only here: registrations without a legal basis are
-deduplicated and counted, but never used to link a person to a register; a person known only from
-such rows gets no register events at all.
+The steps: the dedupe (``dedupe.py``), persons (``persons.py``), the register linkage, where
+purpose limitation is enforced (``registers.py``), capture histories (``histories.py``) and the
+quality report (``quality.py``).
 """
 
 from __future__ import annotations
@@ -19,29 +19,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
-from splink.blocking_rule_library import CustomRule
 
 from zichtbaar.errors import LinkError
-from zichtbaar.link.cannot_link import cannot_link_pairs, contradicts
-from zichtbaar.link.clusters import carry_over_ids, cluster_ids
-from zichtbaar.link.dialect import DUCKDB
-from zichtbaar.link.event_dates import EVENT_GAP_COLUMNS, score_event_pairs
-from zichtbaar.link.histories import create_capture_histories, scored_pairs
-from zichtbaar.link.model import (
-    COMPARED_COLUMNS,
-    ENCODED_COLUMNS,
-    LinkModel,
-    Trained,
-    add_lsh_partners,
-    between_pair_count,
-    blocking_rules,
-    predict_increment,
-    prepare_records,
-    train_and_predict,
-)
+from zichtbaar.link.dedupe import cluster_registrations, score_registrations
+from zichtbaar.link.histories import create_capture_histories
+from zichtbaar.link.model import ENCODED_COLUMNS, LinkModel
 from zichtbaar.link.persons import add_missing_attributes, create_persons
 from zichtbaar.link.quality import write_quality
+from zichtbaar.link.registers import link_registers
+from zichtbaar.link.rows import count_rows
 from zichtbaar.standard.models import FILTER_COLUMNS
 from zichtbaar.types import RunId
 
@@ -75,15 +61,6 @@ class RunInfo:
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
-
-
-def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
-    rows = con.execute(sql).fetchall()  # fetchone would leave the result open for splink
-    return int(rows[0][0]) if rows else 0
-
-
-def _ids(con: duckdb.DuckDBPyConnection, sql: str) -> list[str]:
-    return [str(r[0]) for r in con.execute(sql).fetchall()]
 
 
 def run_linkage(
@@ -127,16 +104,7 @@ def run_linkage(
     run_dir.mkdir(parents=True)
     # splink materialises many intermediate tables: work in memory (spilling to the run
     # directory), then persist only the run's own tables.
-    previous: dict[str, str] = {}
-    if previous_run is not None:
-        old = open_run(runs_dir, previous_run)
-        previous = {
-            str(r): str(p)
-            for r, p in old.execute(
-                "SELECT registration_id, person_id FROM registration_person"
-            ).fetchall()
-        }
-        old.close()
+    previous = _previous_persons(runs_dir, previous_run) if previous_run is not None else {}
     con = duckdb.connect(
         config={
             "temp_directory": str(run_dir / "tmp"),
@@ -172,6 +140,19 @@ def run_linkage(
     return info
 
 
+def _previous_persons(runs_dir: Path, previous_run: str) -> dict[str, str]:
+    """registration_id -> person_id of the previous run."""
+    old = open_run(runs_dir, previous_run)
+    previous = {
+        str(r): str(p)
+        for r, p in old.execute(
+            "SELECT registration_id, person_id FROM registration_person"
+        ).fetchall()
+    }
+    old.close()
+    return previous
+
+
 RUN_TABLES = (
     "registrations",
     "register_events",
@@ -192,28 +173,6 @@ RUN_TABLES = (
 
 
 ENGINES = ("duckdb", "spark")
-
-EVENT_RULE = "evidence"
-"""The cannot-link rule of the register check (``cannot_link.contradicts``), whatever the
-dedupe's: a register holds many namesakes of each victim, and a different date of birth against
-the person's dated registration is what tells a look-alike's event from the victim's own."""
-
-EVENT_CANDIDATES = 0.1
-"""Score (without the event's date) from which a person-event pair is a candidate: the gap's
-weight can lift it to the register threshold (``event_dates.py``: the best buckets of the demo
-world are worth +5 to +6.6 bits, and 0.1 is 5.2 bits below 0.8)."""
-
-
-def _train_on_spark(con: duckdb.DuckDBPyConnection, model: LinkModel, compared: str) -> Trained:
-    """Train and score the dedupe on Spark; hand the result back as a DuckDB ``Trained``."""
-    # Imported here: pyspark (and Java) are only needed by those who choose the Spark engine.
-    from zichtbaar.link.spark import as_duckdb_trained, train_and_predict_spark
-
-    records = con.sql(
-        f"SELECT registration_id AS id, {compared} FROM registrations"
-    ).to_arrow_table()
-    result = train_and_predict_spark(records, model, "dedupe_only")
-    return as_duckdb_trained(con, ["link_records"], result, model)
 
 
 def _persist(con: duckdb.DuckDBPyConnection, db: Path) -> None:
@@ -260,77 +219,14 @@ def _link(
         ("suspects", "case_id VARCHAR, year INTEGER, form VARCHAR"),
     ):
         con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({cols})")
-    compared = ", ".join(COMPARED_COLUMNS)
-    # a register row has an event date, not a registration date: not compared
-    event_compared = ", ".join(
-        "NULL::DATE AS registration_date" if c == "registration_date" else c
-        for c in COMPARED_COLUMNS
-    )
-    qualified = ", ".join(f"g.{c}" for c in COMPARED_COLUMNS)  # persons has a gender too
 
     # 1. dedupe registrations into persons (splink), cluster at the model's threshold
-    prepare_records(
-        con,
-        f"SELECT registration_id AS id, {compared} FROM registrations",
-        "link_records",
-        model,
-    )
-    if previous_model is None and engine == "spark":
-        trained = _train_on_spark(con, model, compared)
-    elif previous_model is None:
-        trained = train_and_predict(con, ["link_records"], model, "dedupe_only")
-    else:
-        con.register("previous_ids", pa.table({"id": list(previous)}))
-        con.execute(
-            "CREATE TABLE link_old AS SELECT * FROM link_records WHERE id IN "
-            "(SELECT id FROM previous_ids)"
-        )
-        con.execute(
-            "CREATE TABLE link_new AS SELECT * FROM link_records WHERE id NOT IN "
-            "(SELECT id FROM previous_ids)"
-        )
-        con.unregister("previous_ids")
-        trained = predict_increment(con, previous_model, "link_old", "link_new", "link_records")
-    con.execute(
-        f"""
-        CREATE TABLE dedupe_predictions AS
-        SELECT id_l, id_r, match_weight, match_probability
-        FROM {trained.predictions.physical_name}
-        """
-    )
-    n_pairs = _count(
+    trained = score_registrations(con, model, previous, previous_model, engine)
+    n_pairs = count_rows(
         con, f"SELECT count(*) FROM dedupe_predictions WHERE match_probability >= {model.threshold}"
     )
-    ids = _ids(con, "SELECT registration_id FROM registrations ORDER BY registration_id")
-    scored = scored_pairs(con, model.threshold)
-    pairs = scored.pairs
-    # strongest evidence merges first; a previous run's persons (below) before anything else
-    weights = scored.probabilities
-    gaps = scored.gaps
-    if previous_model is not None:
-        # incremental: previous persons stay together; only new edges can merge them
-        present = set(ids)
-        anchors: dict[str, str] = {}
-        for rid, person in previous.items():
-            if rid in present:
-                anchor = anchors.setdefault(person, rid)
-                if anchor != rid:
-                    pairs.append((anchor, rid))
-                    weights.append(2.0)
-                    gaps.append(0.0)
     prior = float(trained.linker.misc.save_model_to_json()["probability_two_random_records_match"])
-    conflicts = cannot_link_pairs(con, ids, pairs, model, prior)
-    mapping = cluster_ids(ids, pairs, weights=weights, conflicts=conflicts, tiebreak=gaps)
-    mapping, changes = carry_over_ids(mapping, previous) if previous else (mapping, [])
-    con.execute(
-        "CREATE TABLE person_id_changes (kind VARCHAR, previous_id VARCHAR, new_id VARCHAR)"
-    )
-    if changes:
-        con.executemany("INSERT INTO person_id_changes VALUES (?, ?, ?)", changes)
-    rp = pa.table({"registration_id": list(mapping.keys()), "person_id": list(mapping.values())})
-    con.register("rp_arrow", rp)
-    con.execute("CREATE TABLE registration_person AS SELECT * FROM rp_arrow")
-    con.unregister("rp_arrow")
+    cluster_registrations(con, model, prior, previous, incremental=previous_model is not None)
 
     deduped = time.perf_counter()
 
@@ -339,78 +235,7 @@ def _link(
 
     # 3. link persons to registers: only through registrations that have a legal basis
     registers_started = time.perf_counter()
-    has_events = _count(con, "SELECT count(*) FROM register_events") > 0
-    if has_events:
-        prepare_records(
-            con,
-            f"""
-            SELECT rp.person_id || '|' || g.registration_id AS id, {qualified}
-            FROM registrations g JOIN registration_person rp USING (registration_id)
-            JOIN persons p USING (person_id)
-            WHERE g.legal_basis <> 'none' AND NOT p.statistics_only
-            """,
-            "link_eligible",
-            model,
-            partners=False,
-        )
-        prepare_records(
-            con,
-            f"SELECT event_id AS id, {event_compared} FROM register_events",
-            "link_events",
-            model,
-            partners=False,
-        )
-        # across the two; no date-free partners: a register holds many namesakes of each victim
-        add_lsh_partners(con, ["link_eligible", "link_events"], model, date_free=False)
-        # The blocking is sized by the pairs *between* the tables: the dedupe's rules were sized
-        # for the registrations alone, and against a register of millions every date rule must
-        # ask for plausible pairs (100k persons x 5 M register rows ran out of memory without).
-        date_pairs = between_pair_count(con, "link_eligible", "link_events", "tok_dob")
-        between = trained.linker.inference.predict_between(
-            trained.db_api.register("link_eligible", table_name="in_link_eligible"),
-            trained.db_api.register("link_events", table_name="in_link_events"),
-            link_type="link_only",
-            blocking_rules_to_generate_predictions=blocking_rules(model, DUCKDB, date_pairs),
-            threshold_match_probability=(
-                min(model.register_threshold, EVENT_CANDIDATES)
-                if model.event_gap_edges
-                else model.register_threshold
-            ),
-            warning_mode="never",
-        )
-        con.execute(f"CREATE TABLE event_candidates AS {_event_pairs(between.physical_name)}")
-        score_event_pairs(con, "event_candidates", model)
-        con.execute("DROP TABLE event_candidates")
-        _event_conflicts(con, trained, model, prior)
-    else:
-        con.execute(
-            "CREATE TABLE event_pairs (l_id VARCHAR, r_id VARCHAR, match_probability DOUBLE,"
-            " match_weight DOUBLE, model_weight DOUBLE)"
-        )
-        con.execute(f"CREATE TABLE event_gap_parameters ({EVENT_GAP_COLUMNS})")
-    excluded = ", ".join(("event_id", "org", "event_type", "event_date", *ENCODED_COLUMNS))
-    con.execute(
-        f"""
-        CREATE TABLE person_events AS
-        WITH best AS (
-            SELECT r_id AS event_id, split_part(l_id, '|', 1) AS person_id,
-                   row_number() OVER (PARTITION BY r_id
-                                      ORDER BY match_weight DESC, l_id) AS rn
-            FROM event_pairs p
-            WHERE NOT EXISTS (
-                SELECT 1 FROM event_conflicts c
-                WHERE c.event_id = p.r_id AND c.person_id = split_part(p.l_id, '|', 1)
-            )
-        )
-        SELECT b.person_id, e.event_id, e.org AS register_org, e.event_type, e.event_date,
-               e.* EXCLUDE ({excluded})
-        FROM best b JOIN register_events e USING (event_id)
-        WHERE b.rn = 1
-        """
-        if has_events
-        else "CREATE TABLE person_events (person_id VARCHAR, event_id VARCHAR, register_org VARCHAR,"
-        " event_type VARCHAR, event_date DATE)"
-    )
+    link_registers(con, trained, model, prior)
 
     registers_done = time.perf_counter()
 
@@ -420,7 +245,7 @@ def _link(
     write_quality(con, trained.linker, model, run_dir)
 
     def count(sql: str) -> int:
-        return _count(con, sql)
+        return count_rows(con, sql)
 
     return RunInfo(
         run_id=run_id,
@@ -440,76 +265,6 @@ def _link(
             "rest": round(time.perf_counter() - deduped - (registers_done - registers_started), 1),
         },
     )
-
-
-def _event_pairs(predictions: str) -> str:
-    """SQL: splink's person-to-event predictions with the person's registration as ``l_id``
-    (``person_id|registration_id``) and the event as ``r_id``, whichever side splink put them."""
-    return f"""
-        SELECT CASE WHEN contains(id_r, '|') THEN id_r ELSE id_l END AS l_id,
-               CASE WHEN contains(id_r, '|') THEN id_l ELSE id_r END AS r_id,
-               match_probability, match_weight
-        FROM {predictions}
-    """
-
-
-def _event_conflicts(
-    con: duckdb.DuckDBPyConnection, trained: Trained, model: LinkModel, prior: float
-) -> None:
-    """Table ``event_conflicts`` (event_id, person_id): candidate attachments that one of the
-    person's own registrations contradicts.
-
-    An event may match one registration of a person well and be contradicted by another
-    registration of that person (``contradicts``, the rule of the clustering's cannot-link):
-    a look-alike (same name and place, no date; or same date and place, a name only half
-    alike) of a victim whose other registration does not bear it out. The clustering refuses
-    such a person (``cannot_link_pairs``); so does the attachment. Every candidate event is scored
-    against every eligible registration of each candidate person, blocked or not (demo world,
-    with the cannot-link and tie-break changes of the same day: 91 -> 72 false attachments,
-    one more right one; docs/linkage.md).
-    """
-    if _count(con, "SELECT count(*) FROM event_pairs") == 0:
-        con.execute("CREATE TABLE event_conflicts (event_id VARCHAR, person_id VARCHAR)")
-        return
-    con.execute(
-        """
-        CREATE TABLE check_events AS
-        SELECT e.*, c.persons AS person_keys
-        FROM link_events e
-        JOIN (SELECT r_id AS id, list(DISTINCT split_part(l_id, '|', 1)) AS persons
-              FROM event_pairs GROUP BY r_id) c USING (id)
-        """
-    )
-    con.execute(
-        """
-        CREATE TABLE check_eligible AS
-        SELECT g.*, [split_part(g.id, '|', 1)] AS person_keys
-        FROM link_eligible g
-        WHERE split_part(g.id, '|', 1) IN
-              (SELECT DISTINCT split_part(l_id, '|', 1) FROM event_pairs)
-        """
-    )
-    checks = trained.linker.inference.predict_between(
-        trained.db_api.register("check_eligible", table_name="in_check_eligible"),
-        trained.db_api.register("check_events", table_name="in_check_events"),
-        link_type="link_only",
-        blocking_rules_to_generate_predictions=[
-            CustomRule("l.person_keys = r.person_keys", arrays_to_explode=["person_keys"])
-        ],
-        threshold_match_probability=None,
-        warning_mode="never",
-    )
-    con.execute(
-        f"""
-        CREATE TABLE event_conflicts AS
-        WITH c AS ({_event_pairs(checks.physical_name)})
-        SELECT DISTINCT c.r_id AS event_id, split_part(c.l_id, '|', 1) AS person_id
-        FROM c JOIN check_events e ON e.id = c.r_id JOIN check_eligible g ON g.id = c.l_id
-        WHERE {contradicts("c", "e", "g", "bloom_bits", model, prior, EVENT_RULE)}
-        """
-    )
-    con.execute("DROP TABLE check_events")
-    con.execute("DROP TABLE check_eligible")
 
 
 def open_run(runs_dir: Path, run_id: str, read_only: bool = True) -> duckdb.DuckDBPyConnection:

@@ -1,7 +1,7 @@
 """The linkage model on Spark: the same comparisons, blocking and training as on DuckDB.
 
 Only three things are Spark's own: the SQL of the Bloom-filter Dice (``dialect.SPARK``), the
-array explode behind model.py's LSH blocking rule (splink 5 has none for Spark; see
+array explode behind blocking_rules.py's LSH blocking rule (splink 5 has none for Spark; see
 ``enable_array_blocking``) and where intermediate tables go (``SparkConfig``). pyspark is optional (``zichtbaar[spark]``) and imported
 only when a session is made.
 
@@ -36,17 +36,10 @@ from splink import DuckDBAPI, Linker, SettingsCreator
 from zichtbaar.errors import ConfigError, LinkError
 from zichtbaar.link.dialect import DUCKDB, SPARK
 from zichtbaar.link.lsh import band_keys
-from zichtbaar.link.model import (
-    TOKEN_COLUMNS,
-    LinkModel,
-    Trained,
-    add_lsh_partners,
-    estimate_place_u_of_records,
-    local_prepared_table,
-    settings,
-    train,
-    with_place_u,
-)
+from zichtbaar.link.model import TOKEN_COLUMNS, LinkModel
+from zichtbaar.link.partners import add_lsh_partners
+from zichtbaar.link.place_u import estimate_place_u_of_records, local_prepared_table, with_place_u
+from zichtbaar.link.training import Trained, settings, train
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -145,7 +138,7 @@ def _explode_arrays_sql(
 
 def enable_array_blocking() -> None:
     """Give splink's Spark dialect the array explode it lacks (splink 5 raises
-    NotImplementedError), so model.py's LSH rule runs on Spark unchanged: one join on the
+    NotImplementedError), so blocking_rules.py's LSH rule runs on Spark unchanged: one join on the
     exploded band keys instead of one join per band (64 of them) is what makes Spark usable.
     Written by hand because splink has it for DuckDB only; the same recursion as DuckDB's."""
     from splink.internals.dialects import SparkDialect
@@ -154,7 +147,7 @@ def enable_array_blocking() -> None:
 
 
 def spark_settings(model: LinkModel, link_type: str, date_pairs: int = 0) -> SettingsCreator:
-    """model.py's settings (blocking rules included) with the Spark Dice."""
+    """training.py's settings (blocking rules included) with the Spark Dice."""
     return settings(model, link_type, SPARK, date_pairs)
 
 
@@ -206,7 +199,7 @@ def _lsh_partners(
     address: pa.Array,
     model: LinkModel,
 ) -> pa.Array:
-    """``model.add_lsh_partners`` on the records (an in-process DuckDB), in the records' order."""
+    """``partners.add_lsh_partners`` on the records (an in-process DuckDB), in the records' order."""
     con = duckdb.connect()
     try:
         rn = pa.array(np.arange(len(ids), dtype=np.int64))
@@ -318,7 +311,7 @@ def train_and_predict_spark(
     config: SparkConfig | None = None,
     spark: SparkSession | None = None,
 ) -> SparkLinkResult:
-    """Train (as ``model.train_and_predict`` does) and predict on Spark.
+    """Train (as ``training.train_and_predict`` does) and predict on Spark.
 
     ``records``: ``id``, the token columns, ``bloom`` (binary), ``gender`` and
     ``nationality_group`` (and any ``bloom_address``). With ``trained``
@@ -379,9 +372,9 @@ def as_duckdb_trained(
     model: LinkModel,
     link_type: str = "dedupe_only",
 ) -> Trained:
-    """Spark's result as ``model.Trained`` on DuckDB, for what a run does after the dedupe.
+    """Spark's result as ``training.Trained`` on DuckDB, for what a run does after the dedupe.
 
-    ``tables`` are the prepared DuckDB record tables (``model.prepare_records``); the linker
+    ``tables`` are the prepared DuckDB record tables (``partners.prepare_records``); the linker
     carries Spark's trained parameters in DuckDB SQL (register linkage, quality report), and
     ``predictions`` holds Spark's scored pairs.
     """

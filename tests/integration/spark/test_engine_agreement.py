@@ -23,8 +23,10 @@ from tests.link.encoded_world import make_encoded_snapshot
 from zichtbaar.errors import LinkError
 from zichtbaar.link.clusters import cluster_ids
 from zichtbaar.link.evaluate import accuracy
-from zichtbaar.link.model import COMPARED_COLUMNS, LinkModel, prepare_records, train_and_predict
+from zichtbaar.link.model import COMPARED_COLUMNS, LinkModel
+from zichtbaar.link.partners import prepare_records
 from zichtbaar.link.spark import SparkConfig, train_and_predict_spark
+from zichtbaar.link.training import train_and_predict
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession

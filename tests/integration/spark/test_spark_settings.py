@@ -12,15 +12,10 @@ import pytest
 
 from tests.link.encoded_world import make_encoded_snapshot
 from zichtbaar.errors import ConfigError, LinkError
+from zichtbaar.link.blocking_rules import blocking_rules
 from zichtbaar.link.dialect import DUCKDB, SPARK
-from zichtbaar.link.model import (
-    COMPARED_COLUMNS,
-    LinkModel,
-    blocking_rules,
-    prepare_records,
-    settings,
-    train_and_predict,
-)
+from zichtbaar.link.model import COMPARED_COLUMNS, LinkModel
+from zichtbaar.link.partners import prepare_records
 from zichtbaar.link.spark import (
     SparkConfig,
     SparkLinkResult,
@@ -29,6 +24,7 @@ from zichtbaar.link.spark import (
     spark_settings,
     transfer_parameters,
 )
+from zichtbaar.link.training import settings, train_and_predict
 
 
 def test_config_from_env_reads_every_setting() -> None:
