@@ -27,7 +27,7 @@ def _schema(hardening: str) -> EncodingSchema:
 
 def test_default_schema_is_versioned_and_complete() -> None:
     schema = default_schema()
-    assert schema.version == "3.2"
+    assert schema.version == "3.3"
     assert schema.hardening_params == {"flip_probability": 0.12, "flip_seed": "filter"}
     assert [f.field for f in schema.fields] == ["name", "name_skeleton"]
     assert [f.field for f in schema.address_fields] == [
@@ -39,7 +39,9 @@ def test_default_schema_is_versioned_and_complete() -> None:
     assert schema.filter_bits == 1024
     assert set(schema.tokens) == set(TOKEN_COLUMNS)
     assert set(TOKEN_COLUMNS) | set(FILTER_COLUMNS) == set(EncodedIdentity.model_fields)
-    assert FILTER_COLUMNS == ("bloom", "bloom_address")
+    assert FILTER_COLUMNS == ("bloom", "bloom_address", "bloom_given", "bloom_surname")
+    assert [f.field for f in schema.given_fields] == ["given_part", "given_skeleton"]
+    assert [f.field for f in schema.surname_fields] == ["surname_part", "surname_skeleton"]
 
 
 # --------------------------------------------------------------------------- tokens

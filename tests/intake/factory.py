@@ -37,6 +37,8 @@ def registration(i: int, **over: Any) -> dict[str, Any]:
     row.update(
         bloom=secrets.token_bytes(FILTER_BITS // 8),
         bloom_address=secrets.token_bytes(FILTER_BITS // 8) if i % 2 else None,
+        bloom_given=secrets.token_bytes(FILTER_BITS // 8),
+        bloom_surname=secrets.token_bytes(FILTER_BITS // 8) if i % 3 else None,
         record_id=f"R{i:07d}",
         registration_date=dt.date(2024, 1 + i % 12, 1 + i % 28),
         gender=("female", "male")[i % 2],

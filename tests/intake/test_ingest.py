@@ -288,8 +288,9 @@ def test_all_rows_bad_still_a_submission(store: Store, tmp_path: Path) -> None:
 
 def test_register_events_package(store: Store, tmp_path: Path) -> None:
     from tests.intake.factory import TOKENS as TOKS
+    from zichtbaar.standard.models import FILTER_COLUMNS
 
-    base = {t: None for t in TOKS} | {"bloom": None, "bloom_address": None}
+    base = {t: None for t in TOKS} | dict.fromkeys(FILTER_COLUMNS)
     rows = [
         base
         | {

@@ -68,6 +68,8 @@ _ARROW_TYPE = {
     "event_date": pa.date32(),
     "bloom": pa.binary(),
     "bloom_address": pa.binary(),
+    "bloom_given": pa.binary(),
+    "bloom_surname": pa.binary(),
     "year": pa.int64(),
     "exploitation_year": pa.int64(),
     "age": pa.int64(),

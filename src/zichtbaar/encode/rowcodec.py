@@ -80,7 +80,11 @@ class RowEncoder:
         self.today = today
         self.tokeniser = Tokeniser(key)
         self.bloom = BloomEncoder(key, schema)
-        self.bloom_address = BloomEncoder(key, schema, "bloom_address")  # no fields: all None
+        # a filter whose schema names no fields is None in every row
+        self.filters = {
+            column: BloomEncoder(key, schema, column)
+            for column in ("bloom_address", "bloom_given", "bloom_surname")
+        }
         self.tokens = tuple(t for t in schema.tokens if t in TOKEN_COLUMNS)
 
     def encode_chunk(
@@ -119,10 +123,10 @@ class RowEncoder:
             kept.append((src, person))
         people = [p for _, p in kept]
         blooms = self.bloom.encode(people)
-        homes = self.bloom_address.encode(people)
+        others = {column: encoder.encode(people) for column, encoder in self.filters.items()}
         rows = [
-            self._hub_row(src, person, bloom, home)
-            for (src, person), bloom, home in zip(kept, blooms, homes, strict=True)
+            self._hub_row(src, person, {"bloom": bloom, **{c: f[i] for c, f in others.items()}})
+            for i, ((src, person), bloom) in enumerate(zip(kept, blooms, strict=True))
         ]
         return rows, issues
 
@@ -148,14 +152,13 @@ class RowEncoder:
         )
 
     def _hub_row(
-        self, src: Any, person: Identity, bloom: bytes | None, home: bytes | None
+        self, src: Any, person: Identity, filters: dict[str, bytes | None]
     ) -> dict[str, Any]:
         tokens = self.tokeniser.tokens(person)
         values: dict[str, Any] = {
             name: tokens[name] if name in self.tokens else None for name in TOKEN_COLUMNS
         }
-        values["bloom"] = bloom
-        values["bloom_address"] = home
+        values.update(filters)
         values["nationality_group"] = nationality_group(src.nationality)
         if self.kind == "registrations":
             values["age_group"] = _age_group(person, src.registration_date, src.age_group)

@@ -38,7 +38,9 @@ DEFAULT_MAX_BYTES = 2 * 1024**3
 
 SUPPORTED_STANDARD_VERSIONS = frozenset({"1.0", STANDARD_VERSION})
 """Minor versions only add optional fields: an older package is read with them empty."""
-SUPPORTED_SCHEMA_VERSIONS = frozenset({ENCODING_SCHEMA_VERSION})
+SUPPORTED_SCHEMA_VERSIONS = frozenset({"3.2", ENCODING_SCHEMA_VERSION})
+"""3.3 only adds the filters of the name's parts: a 3.2 package links by its whole-name filter
+(``link/comparisons.py`` falls back to it for any pair lacking the parts), so it is accepted."""
 MANIFEST_MAX_BYTES = 64 * 1024
 
 
@@ -133,7 +135,9 @@ def load_package(
     if sha != manifest.sha256:
         raise PackageError("the SHA-256 of data.parquet does not match the manifest")
     parquet, names = inspect_parquet(data, manifest.row_count)
-    expected = set(fields_of_version(manifest.kind, manifest.standard_version))
+    expected = set(
+        fields_of_version(manifest.kind, manifest.standard_version, manifest.schema_version)
+    )
     present = set(names)
     missing, extra = sorted(expected - present), sorted(present - expected)
     if missing or extra:

@@ -50,6 +50,10 @@ def prepare_records(
                {dialect.bloom_count("s.bloom")} AS bloom_n,
                {dialect.bloom_bits("s.bloom_address")} AS address_bits,
                {dialect.bloom_count("s.bloom_address")} AS address_n,
+               {dialect.bloom_bits("s.bloom_given")} AS given_bits,
+               {dialect.bloom_count("s.bloom_given")} AS given_n,
+               {dialect.bloom_bits("s.bloom_surname")} AS surname_bits,
+               {dialect.bloom_count("s.bloom_surname")} AS surname_n,
                s.gender, s.nationality_group, s.registration_date,
                b.lsh, b.lsh[1] AS lsh_0, b.lsh[2] AS lsh_1, b.address_lsh
         FROM ({source_sql}) s JOIN lsh_keys b USING (id)

@@ -222,22 +222,29 @@ def _lsh_partners(
     return out.column("lsh_partners").combine_chunks()
 
 
+def _filter(records: pa.Table, column: str) -> pa.Array:
+    """A filter column as binary, all null where the records lack it (older schemas) or hold
+    nothing in it (pandas gives an empty column the type double)."""
+    if column not in records.column_names or records[column].null_count == records.num_rows:
+        return pa.nulls(records.num_rows, pa.binary())
+    return records[column].combine_chunks().cast(pa.binary())
+
+
 def prepare_spark_records(
     spark: SparkSession, records: pa.Table, model: LinkModel, view: str
 ) -> DataFrame:
     """Temp view ``view`` of id, tokens, prepared filters (``array<bigint>``), popcounts, gender
     and band keys, from a table of ``id``, the token columns, ``bloom``, ``gender``,
-    ``nationality_group`` and, if any, ``bloom_address`` and ``registration_date``."""
+    ``nationality_group`` and, if any, ``bloom_address``, the name parts' filters
+    (``bloom_given``, ``bloom_surname``) and ``registration_date``."""
     missing = {"id", *TOKEN_COLUMNS, "bloom", "gender", "nationality_group"} - set(
         records.column_names
     )
     if missing:
         raise LinkError(f"records lack column(s): {', '.join(sorted(missing))}")
     bloom = records["bloom"].combine_chunks().cast(pa.binary())
-    address = (
-        records["bloom_address"].combine_chunks().cast(pa.binary())
-        if "bloom_address" in records.column_names
-        else pa.nulls(records.num_rows, pa.binary())
+    address, given, surname = (
+        _filter(records, column) for column in ("bloom_address", "bloom_given", "bloom_surname")
     )
     keys = band_keys(bloom, model.lsh)
     ids = pc.cast(records["id"], pa.string())
@@ -247,6 +254,8 @@ def prepare_spark_records(
             **{c: pc.cast(records[c], pa.string()) for c in TOKEN_COLUMNS},
             "bloom": bloom,
             "bloom_address": address,
+            "bloom_given": given,
+            "bloom_surname": surname,
             "gender": pc.cast(records["gender"], pa.string()),
             "nationality_group": pc.cast(records["nationality_group"], pa.string()),
             "registration_date": (
@@ -266,7 +275,11 @@ def prepare_spark_records(
         f"SELECT id, {tokens}, {SPARK.bloom_bits('bloom')} AS bloom_bits, "
         f"{SPARK.bloom_count('bloom')} AS bloom_n, "
         f"{SPARK.bloom_bits('bloom_address')} AS address_bits, "
-        f"{SPARK.bloom_count('bloom_address')} AS address_n, gender, nationality_group, "
+        f"{SPARK.bloom_count('bloom_address')} AS address_n, "
+        f"{SPARK.bloom_bits('bloom_given')} AS given_bits, "
+        f"{SPARK.bloom_count('bloom_given')} AS given_n, "
+        f"{SPARK.bloom_bits('bloom_surname')} AS surname_bits, "
+        f"{SPARK.bloom_count('bloom_surname')} AS surname_n, gender, nationality_group, "
         "registration_date, lsh, lsh_0, lsh_1, "
         "lsh_partners "
         f"FROM {raw}"

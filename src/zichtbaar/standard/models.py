@@ -208,6 +208,12 @@ class EncodedIdentity(_Strict):
     bloom_address: bytes | None = Field(
         None, description="Address Bloom filter, filter_bits/8 bytes (schema 3.2)."
     )
+    bloom_given: bytes | None = Field(
+        None, description="Given-name Bloom filter, filter_bits/8 bytes (schema 3.3)."
+    )
+    bloom_surname: bytes | None = Field(
+        None, description="Surname Bloom filter, filter_bits/8 bytes (schema 3.3)."
+    )
 
 
 TOKEN_COLUMNS: tuple[str, ...] = tuple(
@@ -219,7 +225,8 @@ intake, the store and the linkage share."""
 FILTER_COLUMNS: tuple[str, ...] = tuple(
     f for f in EncodedIdentity.model_fields if f.startswith("bloom")
 )
-"""The Bloom filter columns: the name filter and (schema 3.2) the address filter."""
+"""The Bloom filter columns: the name filter, (schema 3.2) the address filter and (schema 3.3)
+the filters of the given names and of the surname."""
 
 
 class VictimRegistration(EncodedIdentity):
@@ -297,13 +304,23 @@ def _version(text: str) -> tuple[int, ...]:
     return tuple(int(part) for part in text.split("."))
 
 
-def fields_of_version(kind: str, standard_version: str) -> tuple[str, ...]:
-    """The hub fields of ``kind`` a package of ``standard_version`` carries."""
+ADDED_IN_SCHEMA: dict[str, str] = {"bloom_given": "3.3", "bloom_surname": "3.3"}
+"""Filter columns an encoding schema version added, with that version: a package of an
+earlier schema lacks them, and the hub reads them as empty."""
+
+
+def fields_of_version(
+    kind: str, standard_version: str, schema_version: str | None = None
+) -> tuple[str, ...]:
+    """The hub fields of ``kind`` a package of ``standard_version`` and encoding
+    ``schema_version`` (None: the current one) carries."""
     mine = _version(standard_version)
+    schema = _version(schema_version) if schema_version is not None else None
     return tuple(
         name
         for name in RECORD_MODEL_OF_KIND[kind].model_fields
         if _version(ADDED_IN_VERSION.get(name, "0")) <= mine
+        and (schema is None or _version(ADDED_IN_SCHEMA.get(name, "0")) <= schema)
     )
 
 

@@ -25,7 +25,7 @@ DATA_FILE = "data.parquet"
 MANIFEST_FILE = "manifest.json"
 ENCODING_FILE = "encoding.json"
 
-ENCODING_SCHEMA_VERSION = "3.2"
+ENCODING_SCHEMA_VERSION = "3.3"
 
 
 class BloomFieldSpec(BaseModel):
@@ -52,6 +52,14 @@ class EncodingSchema(BaseModel):
         (),
         description="Fields of the address filter (schema 3.2), a second filter of filter_bits "
         "under keys of its own; none: no address filter.",
+    )
+    given_fields: tuple[BloomFieldSpec, ...] = Field(
+        (),
+        description="Fields of the given-name filter (schema 3.3): the first given name and the "
+        "initials of the others, so that each name part is its own evidence; none: no filter.",
+    )
+    surname_fields: tuple[BloomFieldSpec, ...] = Field(
+        (), description="Fields of the surname filter (schema 3.3); none: no surname filter."
     )
     hardening: Literal["none", "balance", "xor_fold", "rule90", "bit_flip"] = "bit_flip"
     hardening_params: dict[str, float | str] = Field(default_factory=dict)

@@ -142,6 +142,8 @@ class _Encoded:
     tok_address: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     bloom: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     bloom_address: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    bloom_given: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    bloom_surname: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
 
 
 class Registration(_Versioned, _Encoded, Base):
