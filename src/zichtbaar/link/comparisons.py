@@ -36,6 +36,12 @@ SAME_NAME = "same name"
 SWAPPED = "given name and surname swapped"
 
 
+def _dice(dialect: Dialect, left: str, right: str) -> str:
+    """SQL: the Dice of the left record's ``left`` filter and the right record's ``right`` one
+    (prepared by ``partners.prepare_records``: ``bloom``, ``given``, ``surname``)."""
+    return dialect.dice_prepared(f"{left}_bits_l", f"{right}_bits_r", f"{left}_n_l", f"{right}_n_r")
+
+
 def _part_levels(model: LinkModel, dialect: Dialect) -> list[dict[str, Any]]:
     """The levels that read the name's parts (schema 3.3), for ``_name``.
 
@@ -48,7 +54,7 @@ def _part_levels(model: LinkModel, dialect: Dialect) -> list[dict[str, Any]]:
     """
 
     def dice(a: str, b: str) -> str:
-        return dialect.dice_prepared(f"{a}_bits_l", f"{b}_bits_r", f"{a}_n_l", f"{b}_n_r")
+        return _dice(dialect, a, b)
 
     def holds(condition: str) -> str:
         return f"coalesce({condition}, false)"
@@ -79,9 +85,7 @@ def _part_fallbacks(model: LinkModel, dialect: Dialect) -> list[dict[str, Any]]:
     levels = []
     for kind in ("missing", "different"):
         for part, other in (("given", "surname"), ("surname", "given")):
-            dice = dialect.dice_prepared(
-                f"{part}_bits_l", f"{part}_bits_r", f"{part}_n_l", f"{part}_n_r"
-            )
+            dice = _dice(dialect, part, part)
             absent = f"({other}_bits_l IS NULL OR {other}_bits_r IS NULL)"
             condition = f"coalesce({dice} >= {same}, false) AND "
             condition += absent if kind == "missing" else f"NOT {absent}"
@@ -100,18 +104,11 @@ def _name(model: LinkModel, dialect: Dialect) -> dict[str, Any]:
     comparisons would each count the common name (world seed 1: dedupe precision 0.934). Here
     u of every level, "same name" included, is the joint frequency sampled from random pairs.
     """
-    dice = dialect.dice_prepared("bloom_bits_l", "bloom_bits_r", "bloom_n_l", "bloom_n_r")
-    whole = [
-        {"sql_condition": f"{dice} >= {t}", "label_for_charts": f"Dice >= {t}"}
-        for t in model.dice_levels
-    ]
+    dice = _dice(dialect, "bloom", "bloom")
+    same, *lower = model.dice_levels
     # both parts the same is the same name too: a middle name against its initial changes the
     # whole filter (all given names) but not the given name's (the first and initials)
-    same = model.dice_levels[0]
-    both = " AND ".join(
-        f"{dialect.dice_prepared(f'{p}_bits_l', f'{p}_bits_r', f'{p}_n_l', f'{p}_n_r')} >= {same}"
-        for p in ("given", "surname")
-    )
+    both = " AND ".join(f"{_dice(dialect, p, p)} >= {same}" for p in ("given", "surname"))
     same_name = {
         "sql_condition": f"{dice} >= {same} OR coalesce({both}, false)",
         "label_for_charts": SAME_NAME,
@@ -125,7 +122,7 @@ def _name(model: LinkModel, dialect: Dialect) -> dict[str, Any]:
         same_name,
         *_part_levels(model, dialect),
         *_part_fallbacks(model, dialect),
-        *whole[1:],
+        *({"sql_condition": f"{dice} >= {t}", "label_for_charts": f"Dice >= {t}"} for t in lower),
         {"sql_condition": "ELSE", "label_for_charts": "dissimilar"},
     ]
     return {"output_column_name": "bloom", "comparison_levels": levels}
