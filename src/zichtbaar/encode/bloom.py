@@ -89,7 +89,7 @@ FIELD_VALUES: dict[str, Callable[[Identity], list[str]]] = {
     "given_skeleton": _given_skeleton,
     "surname_part": _surname_part,
     "surname_skeleton": lambda p: _skeletons_of(_surname_part(p)),
-    "surname": lambda p: _words(p.surname.core if p.surname else None),
+    "surname": _surname_part,
     "surname_full": lambda p: [p.surname.full.replace(" ", "")] if p.surname else [],
     "dob_year": lambda p: [str(p.dob.year)] if p.dob else [],
     "dob_month": lambda p: _two(p.dob.month if p.dob else None),
@@ -142,14 +142,19 @@ def _keyed_stream(key: bytes, label: bytes, n_words: int) -> npt.NDArray[np.uint
     return np.frombuffer(blocks, dtype=">u8")[:n_words].astype(np.uint64)
 
 
+def _dob_text(person: Identity) -> str:
+    """The date of birth as the salts write it (an unknown month or day as 0), or ""."""
+    dob = person.dob
+    return f"{dob.year}-{dob.month or 0}-{dob.day or 0}" if dob else ""
+
+
 def identity_salt(person: Identity) -> bytes:
     """Every normalised identifier of a record, unambiguously joined: the seed of its bit flip."""
     surname = person.surname.full if person.surname else ""
-    dob = person.dob
     parts = (
         person.given_names or "",
         surname,
-        f"{dob.year}-{dob.month or 0}-{dob.day or 0}" if dob else "",
+        _dob_text(person),
         person.place_of_birth or "",
         person.gender or "",
         person.bsn or "",
@@ -170,8 +175,7 @@ with ``filter`` and 0.937 without parts)."""
 
 def date_salt(person: Identity) -> bytes:
     """The date of birth as the seed of a name part's noise (empty when it is unknown)."""
-    dob = person.dob
-    return f"{dob.year}-{dob.month or 0}-{dob.day or 0}".encode() if dob else b""
+    return _dob_text(person).encode("utf-8")
 
 
 def keyed_permutation(key: bytes, n: int) -> npt.NDArray[np.int64]:

@@ -37,6 +37,7 @@ from zichtbaar.encode.schema import default_schema
 from zichtbaar.errors import EncodeError
 from zichtbaar.standard.codes import REPORTER_TYPES
 from zichtbaar.standard.models import (
+    FILTER_COLUMNS,
     RECORD_MODEL_OF_KIND,
     PackageKind,
 )
@@ -66,10 +67,7 @@ IDENTIFIER_COLUMNS = (
 _ARROW_TYPE = {
     "registration_date": pa.date32(),
     "event_date": pa.date32(),
-    "bloom": pa.binary(),
-    "bloom_address": pa.binary(),
-    "bloom_given": pa.binary(),
-    "bloom_surname": pa.binary(),
+    **dict.fromkeys(FILTER_COLUMNS, pa.binary()),
     "year": pa.int64(),
     "exploitation_year": pa.int64(),
     "age": pa.int64(),

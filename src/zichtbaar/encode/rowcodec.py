@@ -24,6 +24,7 @@ from zichtbaar.errors import UnknownCodeError
 from zichtbaar.standard.codes import age_group
 from zichtbaar.standard.countries import nationality_group
 from zichtbaar.standard.models import (
+    FILTER_COLUMNS,
     RECORD_MODEL_OF_KIND,
     PackageKind,
     RegisterSource,
@@ -79,12 +80,8 @@ class RowEncoder:
         self.date_column = DATE_COLUMN[kind]
         self.today = today
         self.tokeniser = Tokeniser(key)
-        self.bloom = BloomEncoder(key, schema)
         # a filter whose schema names no fields is None in every row
-        self.filters = {
-            column: BloomEncoder(key, schema, column)
-            for column in ("bloom_address", "bloom_given", "bloom_surname")
-        }
+        self.filters = {column: BloomEncoder(key, schema, column) for column in FILTER_COLUMNS}
         self.tokens = tuple(t for t in schema.tokens if t in TOKEN_COLUMNS)
 
     def encode_chunk(
@@ -122,11 +119,10 @@ class RowEncoder:
                 )
             kept.append((src, person))
         people = [p for _, p in kept]
-        blooms = self.bloom.encode(people)
-        others = {column: encoder.encode(people) for column, encoder in self.filters.items()}
+        filters = {column: encoder.encode(people) for column, encoder in self.filters.items()}
         rows = [
-            self._hub_row(src, person, {"bloom": bloom, **{c: f[i] for c, f in others.items()}})
-            for i, ((src, person), bloom) in enumerate(zip(kept, blooms, strict=True))
+            self._hub_row(src, person, {c: f[i] for c, f in filters.items()})
+            for i, (src, person) in enumerate(kept)
         ]
         return rows, issues
 
