@@ -45,9 +45,10 @@ def test_a_reporters_key_finds_nobody_in_a_backup(store: Store, tmp_path: Path) 
     )  # type: ignore[arg-type]
     ingest_package(store, tmp_path / "pkg", ORG, "test")
     home = tmp_path / "home"
-    export_snapshot(store, home / "snapshots" / "s1")
+    snap = home / "snapshots" / "s1"
+    export_snapshot(store, snap)
     (home / "runs" / "run-1").mkdir(parents=True)
-    shutil.copy(home / "snapshots" / "s1" / "registrations.parquet", home / "runs" / "run-1")
+    shutil.copy(snap / "registrations.parquet", home / "runs" / "run-1")
 
     # The attacker, a reporter: encodes each guessed person alone with the shared key.
     probes = []
@@ -65,7 +66,7 @@ def test_a_reporters_key_finds_nobody_in_a_backup(store: Store, tmp_path: Path) 
     assert len(probes) == 30
     # The open snapshot holds the filters as column values (its compressed bytes need not hold
     # them verbatim: a byte search there missed 1 in 30 with some keys).
-    snapshot = set(_filters(home / "snapshots" / "s1", "registrations.parquet"))
+    snapshot = set(_filters(snap, "registrations.parquet"))
     assert sum(p in snapshot for p in probes) == 30  # the attack works on the open files ...
 
     out = tmp_path / "b.tar"
@@ -76,10 +77,10 @@ def test_a_reporters_key_finds_nobody_in_a_backup(store: Store, tmp_path: Path) 
         names = tar.getnames()
     assert all(n.endswith(".sealed") for n in names if n.startswith(("snapshots/", "runs/")))
 
-    original = (home / "snapshots" / "s1" / "registrations.parquet").read_bytes()
+    original = (snap / "registrations.parquet").read_bytes()
     restore_store(store, home, out, "test-admin")  # the hub itself, with its key, opens them
-    assert (home / "snapshots" / "s1" / "registrations.parquet").read_bytes() == original
-    restored = set(_filters(home / "snapshots" / "s1", "registrations.parquet"))
+    assert (snap / "registrations.parquet").read_bytes() == original
+    restored = set(_filters(snap, "registrations.parquet"))
     assert sum(p in restored for p in probes) == 30
 
 
