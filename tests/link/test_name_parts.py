@@ -109,7 +109,7 @@ def _kept(found: dict[str, str], records: pd.DataFrame) -> float:
 def test_the_parts_find_more_of_the_people_on_independent_data(tmp_path: Path) -> None:
     """gb (the GeCo-style corruptor, ``bench/independent``), 8,000 records, names + date + sex:
     the same encodings linked with the part filters and without them (as a schema 3.2 store
-    holds them). With them the run keeps far more of the true pairs in which one name part was
+    holds them). With them the run keeps more of the true pairs in which one name part was
     changed, swapped or left out, and loses nothing overall."""
     data = make("gb", max_records=8000)
     fields = data.field_sets()["names+dob+sex"]
@@ -130,7 +130,11 @@ def test_the_parts_find_more_of_the_people_on_independent_data(tmp_path: Path) -
         found = person_of_registration(tmp_path / "runs", label)
         kept[label] = _kept(found, data.records)
         f1[label] = accuracy(found, data.truth).f1
-    assert kept["parts"] >= kept["whole"] + 0.1, kept
-    # overall the parts gain at full size (26,000 records: F1 0.9136 -> 0.9272) but not on this
-    # sample (8,000: 0.9373 -> 0.9334, precision 0.989 -> 0.982; docs/linkage.md)
-    assert f1["parts"] >= f1["whole"] - 0.01, f1
+    # 0.81 against 0.63 until 8 Dec 2026; since the date's u leaves out the duplicates and EM
+    # on the name bands estimates its prior, the whole name alone keeps more of them too (0.83
+    # against 0.80: docs/linkage.md), and the parts still keep more
+    assert kept["parts"] >= kept["whole"] + 0.02, kept
+    # overall the parts gain at full size (26,000 records: F1 0.9136 -> 0.9272; since 8 Dec
+    # 2026 0.9174 -> 0.9305) but not on this sample (8,000: 0.9373 -> 0.9334, precision 0.989
+    # -> 0.982; since 8 Dec 0.9521 -> 0.9389: docs/linkage.md)
+    assert f1["parts"] >= f1["whole"] - 0.015, f1

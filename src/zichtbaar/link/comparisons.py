@@ -29,6 +29,7 @@ YEAR_MONTH = "same name key, year and month"
 YEAR_DAY = "same name key, year and day"
 MONTH_DAY = "same name key, month and day"
 SAME_PLACE = "same place"
+SAME_PLACE_NAME = "same place and name key"
 SAME_ADDRESS = "same postcode and number, similar address"
 
 
@@ -175,9 +176,12 @@ def _pob() -> dict[str, Any]:
     return {
         "output_column_name": "pob",
         "comparison_levels": [
+            {"sql_condition": "tok_pob_dob_l = tok_pob_dob_r", "label_for_charts": SAME_PLACE},
+            # apart: a name's bearers share origins, so place agreement among namesakes is far
+            # likelier than among people who share a date (``place_u``)
             {
-                "sql_condition": "tok_pob_dob_l = tok_pob_dob_r OR tok_name_pob_l = tok_name_pob_r",
-                "label_for_charts": SAME_PLACE,
+                "sql_condition": "tok_name_pob_l = tok_name_pob_r",
+                "label_for_charts": SAME_PLACE_NAME,
             },
             {
                 "sql_condition": "(tok_name_pob_l IS NULL AND tok_pob_dob_l IS NULL) "

@@ -122,6 +122,11 @@ class LinkModel:
     """Chance that two different people with the same date of birth or name key were born in the
     same place (u of "same place"), used when the data cannot estimate it (``estimate_place_u``):
     random sampling cannot, place tokens carry the date or the name key (docs/linkage.md)."""
+    namesake_place_u: float | None = None
+    """u of "same place and name key": the chance that two different people with the same name
+    (and a different date) were born in the same place. None: ``place_u``."""
+    estimate_namesake_place_u: bool = False
+    """Estimate ``namesake_place_u`` from the data (``place_u.estimate_namesake_place_u``)."""
     m_floor: float = 1e-6
     """Least m of any level after training (see ``M_U_FLOOR``); 1e-3 and 1e-2 measured no
     different on FEBRL4."""
@@ -142,6 +147,11 @@ class LinkModel:
     pair of two records with names and a date inside a candidate cluster."""
     max_pairs_u: float = 2e6
     """Random pairs sampled to estimate u."""
+    conditional_u: tuple[str, ...] = ("dob",)
+    """Comparisons whose u is counted among random pairs that the other one does not mark as
+    likely one person (``u_sampling.py``): "dob" (the date, leaving out pairs with the same
+    name) and "bloom" (the name, leaving out pairs sharing the date or a part of it). Empty:
+    splink's random sampling alone, as before 8 Dec 2026 (docs/linkage.md)."""
     seed: int = 1
 
     def to_dict(self) -> dict[str, Any]:
@@ -153,7 +163,13 @@ class LinkModel:
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in data.items() if k in known}
         values["dice_levels"] = tuple(values["dice_levels"])
-        for name in ("address_levels", "partner_bits", "registered_within", "event_gap_edges"):
+        for name in (
+            "address_levels",
+            "partner_bits",
+            "registered_within",
+            "event_gap_edges",
+            "conditional_u",
+        ):
             if name in values:
                 values[name] = tuple(values[name])
         # a run from before the denser partner bands used the bands' own width
@@ -161,6 +177,7 @@ class LinkModel:
         values.setdefault("registered_within", ())
         values.setdefault("event_gap_edges", ())
         values.setdefault("date_free_dice", None)  # a run from before the date-free partners
+        values.setdefault("conditional_u", ())
         values["lsh"] = LshConfig(**values["lsh"])
         if "address_lsh" in values:
             values["address_lsh"] = LshConfig(**values["address_lsh"])

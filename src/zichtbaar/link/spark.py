@@ -38,8 +38,8 @@ from zichtbaar.link.dialect import DUCKDB, SPARK
 from zichtbaar.link.lsh import band_keys
 from zichtbaar.link.model import TOKEN_COLUMNS, LinkModel
 from zichtbaar.link.partners import add_lsh_partners
-from zichtbaar.link.place_u import estimate_place_u_of_records, local_prepared_table, with_place_u
-from zichtbaar.link.training import Trained, settings, train
+from zichtbaar.link.place_u import local_prepared_table
+from zichtbaar.link.training import Trained, data_estimates_of_records, settings, train
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -360,14 +360,8 @@ def train_and_predict_spark(
                     creator,
                     log_level=logging.WARNING,
                 )
-                place_u = estimate_place_u_of_records(records, model)
-                train(
-                    linker,
-                    with_place_u(model, place_u),
-                    _pairs(records, "tok_bsn"),
-                    date_pairs,
-                    SPARK,
-                )
+                estimated, u = data_estimates_of_records(records, model)
+                train(linker, estimated, _pairs(records, "tok_bsn"), date_pairs, SPARK, u=u)
         with _spark_errors("predicting"):
             predicted = linker.inference.predict(threshold_match_weight=-10, warning_mode="never")
             table = predicted.as_spark_dataframe().select(*PREDICTION_COLUMNS).toArrow()

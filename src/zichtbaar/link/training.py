@@ -6,17 +6,27 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 from splink.internals.exceptions import EMTrainingException
 from splink.internals.splink_dataframe import SplinkDataFrame
 
 from zichtbaar.link.blocking_rules import blocking_rules, date_block
-from zichtbaar.link.comparisons import MONTH_DAY, SAME_PLACE, YEAR_DAY, YEAR_MONTH, comparisons
+from zichtbaar.link.comparisons import (
+    MONTH_DAY,
+    SAME_PLACE,
+    SAME_PLACE_NAME,
+    YEAR_DAY,
+    YEAR_MONTH,
+    comparisons,
+)
 from zichtbaar.link.dialect import DUCKDB, Dialect
 from zichtbaar.link.floors import (
     M_U_FLOOR,
@@ -26,9 +36,16 @@ from zichtbaar.link.floors import (
     _neutral_agreement,
     floor_disagreement,
 )
-from zichtbaar.link.model import LinkModel
+from zichtbaar.link.lsh import band_keys
+from zichtbaar.link.model import COMPARED_COLUMNS, LinkModel
 from zichtbaar.link.partners import add_lsh_partners
-from zichtbaar.link.place_u import estimate_place_u, with_place_u
+from zichtbaar.link.place_u import (
+    estimate_namesake_place_u,
+    estimate_place_u,
+    local_prepared_table,
+    with_place_u,
+)
+from zichtbaar.link.u_sampling import conditional_u
 
 
 def settings(
@@ -78,6 +95,9 @@ def _derive_name_keyed_u(linker: Linker, model: LinkModel) -> None:
         ("dob", YEAR_DAY): u_year / DAYS_PER_MONTH,
         ("dob", MONTH_DAY): 1 / 365.25,
         ("pob", SAME_PLACE): model.place_u,
+        ("pob", SAME_PLACE_NAME): (
+            model.place_u if model.namesake_place_u is None else model.namesake_place_u
+        ),
     }
     for key, u in derived.items():
         levels[key].u_probability = max(u, M_U_FLOOR)
@@ -133,12 +153,26 @@ def disagreement_floors(model: LinkModel) -> dict[tuple[str, str], float]:
     }
 
 
+def _set_u(linker: Linker, u: Mapping[tuple[str, str], float]) -> None:
+    """Make ``u`` the only trained u of its levels (``u_sampling.conditional_u``), so that
+    splink's re-pooling of trained values after each EM session keeps it."""
+    for comparison in linker._settings_obj.comparisons:  # splink has no public setter
+        for level in comparison.comparison_levels:
+            key = (comparison.output_column_name, level.label_for_charts)
+            if key in u and not level.is_null_level:
+                level._trained_u_probabilities = [
+                    {"probability": u[key], "description": "conditional u", "m_or_u": "u"}
+                ]
+                level.u_probability = u[key]
+
+
 def train(
     linker: Linker,
     model: LinkModel,
     bsn_pairs: int,
     date_pairs: int = 0,
     dialect: Dialect = DUCKDB,
+    u: Mapping[tuple[str, str], float] | None = None,
 ) -> None:
     """The training recipe, the same for every engine: prior from the exact keys, u by random
     sampling, m by EM in two sessions, floored.
@@ -155,16 +189,23 @@ def train(
         deterministic, recall=model.prior_recall
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=model.max_pairs_u, seed=model.seed)
+    _set_u(linker, u or {})
     _derive_name_keyed_u(linker, model)
-    second = block_on("tok_bsn") if bsn_pairs >= MIN_BSN_PAIRS else block_on("lsh_0", "lsh_1")
+    # A block on LSH bands uses up no comparison, so splink would start its session at the
+    # global prior (1 in 4,400 on FEBRL3) in a block of nearly all matches (92 %), and EM would
+    # call every date disagreement a non-match: m("different date") 1e-6 where 195 of FEBRL3's
+    # 2,360 true pairs in the block differ. Such a session estimates its own prior (splink
+    # copies only m and u back into the model); the date and BSN blocks keep it fixed.
+    bsn = bsn_pairs >= MIN_BSN_PAIRS
+    second = (block_on("tok_bsn"), True) if bsn else (block_on("lsh_0", "lsh_1"), False)
     # A very small input may have no pair in a block (two LSH bands); one band is the fallback.
-    sessions = ((date_block(date_pairs, dialect),), (second, block_on("lsh_0")))
+    sessions = (((date_block(date_pairs, dialect), True),), (second, (block_on("lsh_0"), False)))
     with _floored_em():
         for rules in sessions:
-            for rule in rules:
+            for rule, fixed_prior in rules:
                 try:
                     linker.training.estimate_parameters_using_expectation_maximisation(
-                        rule, fix_probability_two_random_records_match=True
+                        rule, fix_probability_two_random_records_match=fixed_prior
                     )
                     break
                 except EMTrainingException:
@@ -174,6 +215,48 @@ def train(
     _floor_registered_apart(linker, model.registered_apart_m)
     floor_disagreement(linker, disagreement_floors(model))
     _neutral_agreement(linker)
+
+
+def model_conditional_u(
+    con: duckdb.DuckDBPyConnection, tables: list[str], model: LinkModel
+) -> dict[tuple[str, str], float]:
+    """u of ``model.conditional_u``'s comparisons without the likely matches
+    (``u_sampling.conditional_u``); a dedupe of one table only, else none."""
+    if not model.conditional_u or len(tables) != 1:
+        return {}
+    u = conditional_u(con, tables[0], comparisons(model, DUCKDB), model.max_pairs_u)
+    return {key: value for key, value in u.items() if key[0] in model.conditional_u}
+
+
+def data_estimates(
+    con: duckdb.DuckDBPyConnection, tables: list[str], model: LinkModel
+) -> tuple[LinkModel, dict[tuple[str, str], float]]:
+    """What the training takes from the data besides splink's own estimates, the same for
+    every engine (Spark's comes from a local DuckDB table of its records): u of the place
+    levels (in the model) and the conditional u of the date and name levels."""
+    namesakes = (
+        estimate_namesake_place_u(con, tables, model) if model.estimate_namesake_place_u else None
+    )
+    estimated = with_place_u(model, estimate_place_u(con, tables, model), namesakes)
+    return estimated, model_conditional_u(con, tables, model)
+
+
+def data_estimates_of_records(
+    records: pa.Table, model: LinkModel
+) -> tuple[LinkModel, dict[tuple[str, str], float]]:
+    """``data_estimates`` for engines other than DuckDB, on their raw records (``id`` and the
+    ``COMPARED_COLUMNS``) in an in-process DuckDB: the same SQL and the same hash samples as a
+    DuckDB run, so both engines train on the same u."""
+    con = duckdb.connect()
+    try:
+        bloom = records["bloom"].combine_chunks().cast(pa.binary())
+        first_band = pc.list_element(band_keys(bloom, model.lsh), 0)
+        columns = [c for c in records.column_names if c == "id" or c in COMPARED_COLUMNS]
+        table = records.select(columns).append_column("lsh_0", first_band)
+        local_prepared_table(con, table, "estimate_records")
+        return data_estimates(con, ["estimate_records"], model)
+    finally:
+        con.close()
 
 
 def train_and_predict(
@@ -197,12 +280,8 @@ def train_and_predict(
         settings(model, link_type, DUCKDB, date_pairs),
         log_level=logging.WARNING,
     )
-    train(
-        linker,
-        with_place_u(model, estimate_place_u(con, tables, model)),
-        pair_count(con, tables, "tok_bsn"),
-        date_pairs,
-    )
+    estimated, u = data_estimates(con, tables, model)
+    train(linker, estimated, pair_count(con, tables, "tok_bsn"), date_pairs, u=u)
     predictions = linker.inference.predict(threshold_match_weight=-10, warning_mode="never")
     return Trained(linker, db_api, predictions)
 
