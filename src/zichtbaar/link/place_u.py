@@ -21,6 +21,39 @@ PLACE_PAIR_SAMPLE = 2_000_000
 """About this many same-date pairs are read for the estimate (dates sampled by hash at scale)."""
 
 
+NAME_DICE = DUCKDB.dice_prepared("l.bloom_bits", "r.bloom_bits", "l.bloom_n", "r.bloom_n")
+
+
+def _share(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    key: str,
+    where: str,
+    place: str,
+    least: int,
+) -> float | None:
+    """Among the pairs of ``source`` sharing ``key`` that meet ``where`` (a hash sample of the
+    key's values above ``PLACE_PAIR_SAMPLE`` pairs), the share agreeing on token ``place``;
+    None below ``least`` pairs."""
+    pairs = con.execute(
+        f"SELECT coalesce(sum(c * (c - 1) / 2), 0) FROM "
+        f"(SELECT count(*) AS c FROM ({source}) GROUP BY {key})"
+    ).fetchall()[0][0]
+    modulus = max(1, int(pairs) // PLACE_PAIR_SAMPLE)
+    rows = con.execute(
+        f"""
+        WITH s AS (SELECT * FROM ({source}) WHERE {DUCKDB.hash_sample(key, modulus)})
+        SELECT count(*), count(*) FILTER (WHERE l.{place} = r.{place})
+        FROM s l JOIN s r ON l.{key} = r.{key} AND l.id < r.id
+        WHERE {where}
+        """
+    ).fetchall()
+    total, same = int(rows[0][0]), int(rows[0][1])
+    if total < least:
+        return None
+    return max(same / total, M_U_FLOOR)
+
+
 def estimate_place_u(
     con: duckdb.DuckDBPyConnection, tables: list[str], model: LinkModel
 ) -> float | None:
@@ -39,24 +72,8 @@ def estimate_place_u(
         f"SELECT * FROM ({union}) WHERE tok_dob IS NOT NULL AND tok_pob_dob IS NOT NULL "
         "AND bloom_n IS NOT NULL"
     )
-    pairs = con.execute(
-        f"SELECT coalesce(sum(c * (c - 1) / 2), 0) FROM "
-        f"(SELECT count(*) AS c FROM ({source}) GROUP BY tok_dob)"
-    ).fetchall()[0][0]
-    modulus = max(1, int(pairs) // PLACE_PAIR_SAMPLE)
-    dice = DUCKDB.dice_prepared("l.bloom_bits", "r.bloom_bits", "l.bloom_n", "r.bloom_n")
-    rows = con.execute(
-        f"""
-        WITH s AS (SELECT * FROM ({source}) WHERE {DUCKDB.hash_sample("tok_dob", modulus)})
-        SELECT count(*), count(*) FILTER (WHERE l.tok_pob_dob = r.tok_pob_dob)
-        FROM s l JOIN s r ON l.tok_dob = r.tok_dob AND l.id < r.id
-        WHERE {dice} < {min(model.dice_levels)}
-        """
-    ).fetchall()
-    total, same = int(rows[0][0]), int(rows[0][1])
-    if total < MIN_PLACE_PAIRS:
-        return None
-    return max(same / total, M_U_FLOOR)
+    where = f"{NAME_DICE} < {min(model.dice_levels)}"
+    return _share(con, source, "tok_dob", where, "tok_pob_dob", MIN_PLACE_PAIRS)
 
 
 DATE_AGREES = (
@@ -88,24 +105,8 @@ def estimate_namesake_place_u(
         f"SELECT * FROM ({union}) WHERE lsh_0 IS NOT NULL AND tok_name_pob IS NOT NULL "
         "AND tok_dob IS NOT NULL"
     )
-    pairs = con.execute(
-        f"SELECT coalesce(sum(c * (c - 1) / 2), 0) FROM "
-        f"(SELECT count(*) AS c FROM ({source}) GROUP BY lsh_0)"
-    ).fetchall()[0][0]
-    modulus = max(1, int(pairs) // PLACE_PAIR_SAMPLE)
-    dice = DUCKDB.dice_prepared("l.bloom_bits", "r.bloom_bits", "l.bloom_n", "r.bloom_n")
-    rows = con.execute(
-        f"""
-        WITH s AS (SELECT * FROM ({source}) WHERE {DUCKDB.hash_sample("lsh_0", modulus)})
-        SELECT count(*), count(*) FILTER (WHERE l.tok_name_pob = r.tok_name_pob)
-        FROM s l JOIN s r ON l.lsh_0 = r.lsh_0 AND l.id < r.id
-        WHERE {dice} >= {model.dice_levels[0]} AND NOT coalesce({DATE_AGREES}, false)
-        """
-    ).fetchall()
-    total, same = int(rows[0][0]), int(rows[0][1])
-    if total < MIN_NAMESAKE_PAIRS:
-        return None
-    return max(same / total, M_U_FLOOR)
+    where = f"{NAME_DICE} >= {model.dice_levels[0]} AND NOT coalesce({DATE_AGREES}, false)"
+    return _share(con, source, "lsh_0", where, "tok_name_pob", MIN_NAMESAKE_PAIRS)
 
 
 def local_prepared_table(con: duckdb.DuckDBPyConnection, records: pa.Table, out: str) -> None:
