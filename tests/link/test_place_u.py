@@ -8,7 +8,7 @@ import pyarrow as pa
 
 from zichtbaar.link.dialect import DUCKDB
 from zichtbaar.link.model import LinkModel
-from zichtbaar.link.place_u import estimate_place_u, estimate_place_u_of_records
+from zichtbaar.link.place_u import estimate_place_u, local_prepared_table
 
 
 def _records(dates: int, seed: int = 7) -> pa.Table:
@@ -25,6 +25,14 @@ def _records(dates: int, seed: int = 7) -> pa.Table:
             rows["tok_pob_dob"].append(f"{place}{d}")
             rows["bloom"].append(np.packbits(bits).tobytes())
     return pa.table(rows)
+
+
+def estimate_place_u_of_records(records: pa.Table, model: LinkModel) -> float | None:
+    """``estimate_place_u`` on raw records, as other engines' training reads them
+    (``local_prepared_table``)."""
+    con = duckdb.connect()
+    local_prepared_table(con, records, "place_records")
+    return estimate_place_u(con, ["place_records"], model)
 
 
 def test_place_u_is_the_share_of_different_people_born_in_one_place() -> None:

@@ -135,18 +135,6 @@ def local_prepared_table(con: duckdb.DuckDBPyConnection, records: pa.Table, out:
     con.unregister(f"{out}_raw")
 
 
-def estimate_place_u_of_records(records: pa.Table, model: LinkModel) -> float | None:
-    """``estimate_place_u`` for engines other than DuckDB: on the raw records (``id``,
-    ``tok_dob``, ``tok_pob_dob``, ``bloom``), in an in-process DuckDB."""
-    con = duckdb.connect()
-    try:
-        columns = ["id", "tok_dob", "tok_pob_dob", "bloom"]
-        local_prepared_table(con, records.select(columns), "place_records")
-        return estimate_place_u(con, ["place_records"], model)
-    finally:
-        con.close()
-
-
 def with_place_u(
     model: LinkModel, estimate: float | None, namesakes: float | None = None
 ) -> LinkModel:
